@@ -1,0 +1,250 @@
+"""Candidate executions as Z3 terms: which events happen, rf, co, fr, and final values.
+
+rf is one Boolean per (write, read) pair that may touch the same location; co and fr are read
+off an integer clock per write (a write's position in its location's coherence order), so no
+transitivity constraints are needed. Initial writes sit at clock 0, before every other write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import z3
+
+from ringlitmus import ir
+from ringlitmus.encode.terms import (
+    Cond,
+    Num,
+    SymbolicTranslator,
+    all_of,
+    any_of,
+    as_bool,
+    compare,
+)
+from ringlitmus.semantics import Event, EventKind, EventStructure, Tag
+
+PairMap = dict[tuple[int, int], Cond]
+
+
+@dataclass
+class Execution:
+    """The Z3 view of one event structure: variables, constraints and the base relations."""
+
+    structure: EventStructure
+    symbols: SymbolicTranslator = field(default_factory=SymbolicTranslator)
+    constraints: list[z3.BoolRef] = field(default_factory=list)
+    executes: dict[int, Cond] = field(default_factory=dict)
+    addresses: dict[int, Num] = field(default_factory=dict)
+    rf: PairMap = field(default_factory=dict)
+    co: PairMap = field(default_factory=dict)
+    fr: PairMap = field(default_factory=dict)
+    clocks: dict[int, z3.ArithRef] = field(default_factory=dict)
+    final_cells: dict[str, z3.ArithRef] = field(default_factory=dict)
+
+    def same_address(self, first: int, second: int) -> Cond:
+        """Do two memory events access the same cell?"""
+        return compare(ir.CmpOp.EQ, self.addresses[first], self.addresses[second])
+
+    def value(self, event: Event) -> Num:
+        """What a write writes or a read returns."""
+        return self.symbols.value(event.value)
+
+
+def encode_execution(structure: EventStructure) -> Execution:
+    """Variables and well-formedness constraints of every candidate execution."""
+    execution = Execution(structure)
+    symbols = execution.symbols
+    for event in structure.events:
+        execution.executes[event.id] = symbols.guard(event.guard)
+        if event.is_memory:
+            execution.addresses[event.id] = symbols.value(event.address)
+    _constrain_addresses(execution)
+    writes = [event for event in structure.events if event.kind is EventKind.WRITE]
+    reads = [event for event in structure.events if event.kind is EventKind.READ]
+    _encode_coherence(execution, writes)
+    _encode_reads_from(execution, reads, writes)
+    _encode_from_reads(execution, reads, writes)
+    _encode_final_memory(execution, writes)
+    return execution
+
+
+def may_alias(execution: Execution, first: int, second: int) -> bool:
+    """False only when two accesses are known to touch different cells."""
+    return execution.same_address(first, second) is not False
+
+
+def _constrain_addresses(execution: Execution) -> None:
+    # A computed address must name a declared cell; outcomes.py asks separately whether an
+    # execution could leave them, so this restriction never hides a reachable outcome.
+    cells = list(execution.structure.cells)
+    for event_id, address in execution.addresses.items():
+        if isinstance(address, int):
+            continue
+        execution.constraints.append(
+            z3.Implies(
+                as_bool(execution.executes[event_id]),
+                z3.Or([address == cell for cell in cells]),
+            )
+        )
+
+
+def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
+    for write in writes:
+        clock = z3.Int(f"co(e{write.id})")
+        execution.clocks[write.id] = clock
+        if Tag.INIT in write.tags:
+            execution.constraints.append(clock == 0)
+        else:
+            execution.constraints.append(clock >= 1)
+    for index, first in enumerate(writes):
+        for second in writes[index + 1 :]:
+            same = execution.same_address(first.id, second.id)
+            if same is False:
+                continue
+            both = all_of((execution.executes[first.id], execution.executes[second.id], same))
+            if both is False:
+                continue
+            if not (Tag.INIT in first.tags and Tag.INIT in second.tags):
+                execution.constraints.append(
+                    z3.Implies(as_bool(both), execution.clocks[first.id] != execution.clocks[second.id])
+                )
+            for earlier, later in ((first, second), (second, first)):
+                if Tag.INIT in later.tags:
+                    continue
+                if Tag.INIT in earlier.tags:
+                    execution.co[(earlier.id, later.id)] = both
+                else:
+                    execution.co[(earlier.id, later.id)] = all_of(
+                        (both, execution.clocks[earlier.id] < execution.clocks[later.id])
+                    )
+
+
+def _encode_reads_from(execution: Execution, reads: list[Event], writes: list[Event]) -> None:
+    for read in reads:
+        sources: list[z3.BoolRef] = []
+        for write in writes:
+            if write.thread == read.thread and write.instruction == read.instruction:
+                continue  # an RMW never reads its own write
+            same = execution.same_address(write.id, read.id)
+            if same is False:
+                continue
+            possible = all_of((execution.executes[write.id], execution.executes[read.id], same))
+            if possible is False:
+                continue
+            variable = z3.Bool(f"rf(e{write.id},e{read.id})")
+            execution.rf[(write.id, read.id)] = variable
+            sources.append(variable)
+            execution.constraints.append(
+                z3.Implies(
+                    variable,
+                    z3.And(
+                        as_bool(possible),
+                        execution.symbols.read_value(read.id) == execution.value(write),
+                    ),
+                )
+            )
+        executes = as_bool(execution.executes[read.id])
+        if not sources:
+            execution.constraints.append(z3.Not(executes))
+            continue
+        execution.constraints.append(z3.Implies(executes, z3.Or(sources)))
+        if len(sources) > 1:
+            execution.constraints.append(z3.AtMost(*sources, 1))
+
+
+def _encode_from_reads(execution: Execution, reads: list[Event], writes: list[Event]) -> None:
+    # fr(r, w): w is coherence-after the write r reads from; `source clock` is that write's clock.
+    for read in reads:
+        sources = [(w, r) for (w, r) in execution.rf if r == read.id]
+        if not sources:
+            continue
+        source_clock = z3.Int(f"rf-co(e{read.id})")
+        for write_id, _ in sources:
+            execution.constraints.append(
+                z3.Implies(
+                    as_bool(execution.rf[(write_id, read.id)]),
+                    source_clock == execution.clocks[write_id],
+                )
+            )
+        for write in writes:
+            if Tag.INIT in write.tags:
+                continue
+            same = execution.same_address(write.id, read.id)
+            if same is False:
+                continue
+            condition = all_of(
+                (
+                    execution.executes[read.id],
+                    execution.executes[write.id],
+                    same,
+                    source_clock < execution.clocks[write.id],
+                )
+            )
+            if condition is not False:
+                execution.fr[(read.id, write.id)] = condition
+
+
+def _encode_final_memory(execution: Execution, writes: list[Event]) -> None:
+    for address, cell in execution.structure.cells.items():
+        final = z3.Int(f"final({cell})")
+        execution.final_cells[cell] = final
+        candidates = [
+            write
+            for write in writes
+            if compare(ir.CmpOp.EQ, execution.addresses[write.id], address) is not False
+        ]
+        for write in candidates:
+            here = compare(ir.CmpOp.EQ, execution.addresses[write.id], address)
+            later = any_of(
+                all_of(
+                    (
+                        execution.executes[other.id],
+                        compare(ir.CmpOp.EQ, execution.addresses[other.id], address),
+                        execution.clocks[other.id] > execution.clocks[write.id],
+                    )
+                )
+                for other in candidates
+                if other.id != write.id
+            )
+            last = all_of((execution.executes[write.id], here, _not(later)))
+            if last is False:
+                continue
+            execution.constraints.append(
+                z3.Implies(as_bool(last), final == execution.value(write))
+            )
+
+
+def _not(condition: Cond) -> Cond:
+    return (not condition) if isinstance(condition, bool) else z3.Not(condition)
+
+
+def encode_condition(execution: Execution, condition: ir.Condition) -> Cond:
+    """A final-state condition (over final registers and memory) as a Z3 condition."""
+    if isinstance(condition, ir.Truth):
+        return condition.value
+    if isinstance(condition, ir.Compare):
+        return compare(
+            condition.op,
+            final_value(execution, condition.left),  # type: ignore[arg-type]
+            final_value(execution, condition.right),  # type: ignore[arg-type]
+        )
+    parts = [encode_condition(execution, operand) for operand in condition.operands]
+    if condition.op is ir.BoolOpKind.NOT:
+        return _not(parts[0])
+    if condition.op is ir.BoolOpKind.AND:
+        return all_of(parts)
+    return any_of(parts)
+
+
+def final_value(execution: Execution, term: ir.Term) -> Num:
+    """The value of a final-state term: a register, a memory cell, a number or an address."""
+    structure = execution.structure
+    if isinstance(term, ir.Const):
+        return term.value
+    if isinstance(term, ir.Address):
+        return structure.bases[term.location]
+    if isinstance(term, ir.FinalLocation):
+        return execution.final_cells[term.cell]
+    assert isinstance(term, ir.FinalRegister)
+    value = structure.final_registers.get((term.thread, term.register), 0)
+    return execution.symbols.value(value)

@@ -1,0 +1,57 @@
+"""The only place that calls Z3's check(): sat, unsat and unknown become an explicit Decision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import z3
+
+
+class Verdict(Enum):
+    """The answer to "is this reachable?". UNKNOWN is never a verdict about the program."""
+
+    REACHABLE = "reachable"
+    UNREACHABLE = "unreachable"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Limits for one query: wall-clock `timeout_s` and/or Z3's deterministic `rlimit`."""
+
+    timeout_s: float | None = None
+    rlimit: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A verdict, the model proving reachability, or the solver's reason for not deciding."""
+
+    verdict: Verdict
+    model: z3.ModelRef | None = None
+    reason: str | None = None
+
+
+def new_solver(options: SolverOptions) -> z3.Solver:
+    """A fresh solver with the option's limits (one per check, never shared)."""
+    solver = z3.Solver()
+    if options.timeout_s is not None:
+        solver.set("timeout", max(1, int(options.timeout_s * 1000)))
+    if options.rlimit is not None:
+        solver.set("rlimit", options.rlimit)
+    return solver
+
+
+def decide(solver: z3.Solver, assumptions: Sequence[z3.BoolRef] = ()) -> Decision:
+    """Check the solver's constraints: sat is REACHABLE (with a model), unsat UNREACHABLE."""
+    answer = solver.check(*assumptions)
+    if answer == z3.sat:
+        return Decision(Verdict.REACHABLE, model=solver.model())
+    if answer == z3.unsat:
+        return Decision(Verdict.UNREACHABLE)
+    reason = solver.reason_unknown() or "unknown"
+    if reason in ("timeout", "canceled", "max. resource limit exceeded"):
+        reason = f"solver gave up ({reason})"
+    return Decision(Verdict.UNKNOWN, reason=reason)

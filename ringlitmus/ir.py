@@ -1,0 +1,370 @@
+"""The one intermediate representation both front ends produce: tests, threads, instructions.
+
+Everything here is a frozen dataclass or an enum. Front ends resolve all syntax (macros, loops,
+variants, AArch64 register aliases) before building these; later stages never see text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ringlitmus.errors import Span
+
+# --------------------------------------------------------------------------- closed sets
+
+
+class Ordering(Enum):
+    """How a memory access is ordered: plain, acquire (LDAR), acquire-PC (LDAPR), release (STLR)."""
+
+    PLAIN = "plain"
+    ACQUIRE = "acquire"
+    ACQUIRE_PC = "acquire-pc"
+    RELEASE = "release"
+
+
+class FenceKind(Enum):
+    """Barriers. DMB and DSB are one kind each: a litmus test cannot tell them apart."""
+
+    DMB_FULL = "dmb ish"
+    DMB_LD = "dmb ishld"
+    DMB_ST = "dmb ishst"
+    ISB = "isb"
+
+
+class ArithOp(Enum):
+    """Register arithmetic over unbounded integers (bitwise ops on non-negative values)."""
+
+    ADD = "+"
+    SUB = "-"
+    MUL = "*"
+    AND = "&"
+    OR = "|"
+    XOR = "^"
+    MOD = "%"
+
+
+class CmpOp(Enum):
+    """Comparisons, used by branches, selects and final conditions."""
+
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+class BoolOpKind(Enum):
+    """Connectives of conditions."""
+
+    AND = "&&"
+    OR = "||"
+    NOT = "!"
+
+
+class RmwOp(Enum):
+    """Single-copy atomic read-modify-write instructions (ARMv8.1 LSE)."""
+
+    SWP = "swp"
+    CAS = "cas"
+    ADD = "add"
+    CLR = "clr"
+    EOR = "eor"
+    SET = "set"
+
+
+class OutcomeKind(Enum):
+    """What the author claims about an outcome's condition.
+
+    FORBIDDEN: no execution may satisfy it (herd's `~exists`).
+    ALLOWED: a question, "can this happen?" (herd's `exists`).
+    REQUIRED: every execution satisfies it (herd's `forall`).
+    """
+
+    FORBIDDEN = "forbidden"
+    ALLOWED = "allowed"
+    REQUIRED = "required"
+
+
+class Reachability(Enum):
+    """What an expectation claims: the outcome's condition is reachable or not."""
+
+    REACHABLE = "reachable"
+    UNREACHABLE = "unreachable"
+
+
+class Format(Enum):
+    """Input formats."""
+
+    RING = "ring"
+    AARCH64 = "aarch64"
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Const:
+    """An integer literal."""
+
+    value: int
+
+
+@dataclass(frozen=True)
+class Reg:
+    """A register of the enclosing thread, by canonical name (`X3`, `r0`, `NZCV`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Address:
+    """The address of a declared location (for arrays, of element 0)."""
+
+    location: str
+
+
+@dataclass(frozen=True)
+class BinOp:
+    """Arithmetic on two expressions."""
+
+    op: ArithOp
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class FinalRegister:
+    """A thread's register in the final state (final conditions only)."""
+
+    thread: str
+    register: str
+
+
+@dataclass(frozen=True)
+class FinalLocation:
+    """A memory cell's value in the final state (`x`, `gfn2.flags`, `ring[3]`)."""
+
+    cell: str
+
+
+Expr = Const | Reg | Address | BinOp
+Term = Const | Address | FinalRegister | FinalLocation
+
+
+@dataclass(frozen=True)
+class Compare:
+    """`left op right` over expressions (in code) or terms (in final conditions)."""
+
+    op: CmpOp
+    left: Expr | Term
+    right: Expr | Term
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    """A connective: AND/OR over several operands, NOT over one."""
+
+    op: BoolOpKind
+    operands: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The constant condition `true` (herd's empty `exists ()`)."""
+
+    value: bool = True
+
+
+Condition = Compare | BoolOp | Truth
+
+# --------------------------------------------------------------------------- instructions
+
+# The element stride of arrays, in address units: AArch64 tests index 64-bit cells by bytes.
+CELL_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Assign:
+    """`dest = value`: MOV, ADD, EOR, CMP (into NZCV), DSL register arithmetic."""
+
+    dest: str
+    value: Expr
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Select:
+    """`dest = condition ? if_true : if_false` (CSEL): the condition is a pick dependency."""
+
+    dest: str
+    condition: Condition
+    if_true: Expr
+    if_false: Expr
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Load:
+    """`dest = [address]` with an ordering; `exclusive` for LDXR/LDAXR."""
+
+    dest: str | None
+    address: Expr
+    ordering: Ordering = Ordering.PLAIN
+    exclusive: bool = False
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Store:
+    """`[address] = value` with an ordering; STXR/STLXR write 0/1 success into `status`."""
+
+    address: Expr
+    value: Expr
+    ordering: Ordering = Ordering.PLAIN
+    exclusive: bool = False
+    status: str | None = None
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Rmw:
+    """An atomic read-modify-write (SWP, CAS, LDADD, ...).
+
+    `dest` receives the old value (None: the value is discarded, herd's NoRet, e.g. STADD or a
+    zero-register destination). `operand` is the value written (SWP, CAS) or combined (LDADD...);
+    `expected` is CAS's compare value; a CAS that fails performs only its read.
+    """
+
+    op: RmwOp
+    dest: str | None
+    address: Expr
+    operand: Expr
+    expected: Expr | None = None
+    acquire: bool = False
+    release: bool = False
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A barrier instruction."""
+
+    kind: FenceKind
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Jump forward to `target` when `condition` holds (None: always). Control dependency source."""
+
+    condition: Condition | None
+    target: str
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A branch target."""
+
+    name: str
+    span: Span | None = field(default=None, compare=False)
+
+
+Instruction = Assign | Select | Load | Store | Rmw | Fence | Branch | Label
+
+# --------------------------------------------------------------------------- programs and tests
+
+
+@dataclass(frozen=True)
+class LocationDecl:
+    """A memory location, or an array of `size` cells, with initial values (Const or Address)."""
+
+    name: str
+    initial: tuple[Expr, ...] = (Const(0),)
+    is_array: bool = False
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The cell names final conditions use: `x`, or `ring[0]`, `ring[1]`, ..."""
+        if not self.is_array:
+            return (self.name,)
+        return tuple(f"{self.name}[{index}]" for index in range(len(self.initial)))
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One hardware thread: a name (`P0`, `CPU1`), a description, initial registers, code."""
+
+    name: str
+    instructions: tuple[Instruction, ...]
+    registers: tuple[tuple[str, Expr], ...] = ()
+    description: str | None = None
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Program:
+    """The code and memory of one variant of a test."""
+
+    threads: tuple[Thread, ...]
+    locations: tuple[LocationDecl, ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named version of the program (`before`, `after`); `default` when a file has none."""
+
+    name: str
+    program: Program
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A named final-state condition and what its author claims about it."""
+
+    name: str
+    kind: OutcomeKind
+    condition: Condition
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """`expect VARIANT: OUTCOME reachable|unreachable`: the verdict the file carries."""
+
+    variant: str
+    outcome: str
+    status: Reachability
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Test:
+    """A parsed litmus file: variants of one program, outcomes and the file's expectations.
+
+    `observed` lists extra final values to report (herd's `locations [...]`); `filter` restricts
+    the executions considered (herd's `filter`).
+    """
+
+    file: str
+    name: str
+    format: Format
+    variants: tuple[Variant, ...]
+    outcomes: tuple[Outcome, ...]
+    expectations: tuple[Expectation, ...] = ()
+    observed: tuple[Term, ...] = ()
+    filter: Condition | None = None
+    doc: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()
+    span: Span | None = field(default=None, compare=False)
+
+    def variant(self, name: str) -> Variant:
+        """The variant called `name` (KeyError if none)."""
+        for variant in self.variants:
+            if variant.name == name:
+                return variant
+        raise KeyError(name)

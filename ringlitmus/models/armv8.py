@@ -1,0 +1,148 @@
+"""The ARMv8 (AArch64) application-level memory model, relation by relation.
+
+Transcribed from the Arm ARM, section B2.3, as herd states it in `aarch64.cat` (the user-level
+part of `aarch64hwreqs.cat` and `aarch64deps.cat`; `aarch64-v08.cat` in the shared catalogue is
+the readable text). Dependencies (addr, data, ctrl and their pick forms) come from the event
+structure. As in herd, all observers share one inner-shareable domain, so the ISH/OSH/SY
+barrier options are one kind, and DMB and DSB are one kind.
+"""
+
+from __future__ import annotations
+
+from ringlitmus.models.relations import (
+    BaseRelation,
+    BaseSet,
+    Diff,
+    Inter,
+    Model,
+    Plus,
+    Range,
+    Rel,
+    Set_,
+    SetDiff,
+    acyclic,
+    define,
+    empty,
+    ident,
+    irreflexive,
+    seq,
+    union,
+)
+
+# Event sets.
+R = Set_(BaseSet.R)
+W = Set_(BaseSet.W)
+M = Set_(BaseSet.M)
+A = Set_(BaseSet.A)
+Q = Set_(BaseSet.Q)
+L = Set_(BaseSet.L)
+NoRet = Set_(BaseSet.NO_RETURN)
+ISB = Set_(BaseSet.ISB)
+dmb_full = Set_(BaseSet.DMB_FULL)
+dmb_ld = Set_(BaseSet.DMB_LD)
+dmb_st = Set_(BaseSet.DMB_ST)
+
+# Base relations.
+po = Rel(BaseRelation.PO)
+rf = Rel(BaseRelation.RF)
+co = Rel(BaseRelation.CO)
+fr = Rel(BaseRelation.FR)
+loc = Rel(BaseRelation.LOC)
+ext = Rel(BaseRelation.EXT)
+si = Rel(BaseRelation.SAME_INSTANCE)
+rmw = Rel(BaseRelation.RMW)
+amo = Rel(BaseRelation.AMO)
+addr = Rel(BaseRelation.ADDR)
+data = Rel(BaseRelation.DATA)
+ctrl = Rel(BaseRelation.CTRL)
+pick_basic_dep = Rel(BaseRelation.PICK_BASIC_DEP)
+pick_addr_dep = Rel(BaseRelation.PICK_ADDR_DEP)
+pick_data_dep = Rel(BaseRelation.PICK_DATA_DEP)
+pick_ctrl_dep = Rel(BaseRelation.PICK_CTRL_DEP)
+
+po_loc = define("po-loc", Inter(po, loc), "Program order between accesses to one location.")
+rfe = define("rfe", Inter(rf, ext), "Reads-from, external.")
+coe = define("coe", Inter(co, ext), "Coherence order, external.")
+fre = define("fre", Inter(fr, ext), "From-reads, external.")
+
+ca = define("ca", union(fr, co), "Coherence-after.")
+
+obs = define("obs", union(rfe, fre, coe), "Observed-by.")
+
+lrs = define(
+    "lrs",
+    seq(ident(W), Diff(po_loc, seq(po_loc, ident(W), po_loc)), ident(R)),
+    "Local read successor: a read and the last po-earlier write to its location.",
+)
+
+lws = define("lws", seq(po_loc, ident(W)), "Local write successor.")
+
+dob = define(
+    "dob",
+    union(
+        addr,
+        data,
+        seq(ctrl, ident(W)),
+        seq(union(ctrl, seq(addr, po)), ident(ISB), po, ident(R)),
+        seq(addr, po, ident(W)),
+        seq(union(addr, data), lrs),
+    ),
+    "Dependency-ordered-before.",
+)
+
+pick_dep = define(
+    "pick-dep",
+    Diff(union(pick_basic_dep, pick_addr_dep, pick_data_dep, pick_ctrl_dep), si),
+    "Pick dependency: through a conditional select's condition as well as through data.",
+)
+
+pob = define(
+    "pob",
+    union(
+        seq(pick_dep, ident(W)),
+        seq(union(pick_ctrl_dep, seq(pick_addr_dep, po)), ident(ISB), po, ident(M)),
+        seq(pick_addr_dep, ident(M), po, ident(W)),
+    ),
+    "Pick-ordered-before.",
+)
+
+aob = define(
+    "aob",
+    union(rmw, seq(rmw, lrs, ident(A, Q))),
+    "Atomic-ordered-before.",
+)
+
+bob = define(
+    "bob",
+    union(
+        seq(po, ident(dmb_full), po),
+        seq(ident(SetDiff(R, NoRet)), po, ident(dmb_ld), po),
+        seq(ident(W), po, ident(dmb_st), po, ident(W)),
+        seq(ident(Range(seq(ident(A), amo, ident(L)))), po),
+        seq(ident(L), po, ident(A)),
+        seq(ident(A, Q), po),
+        seq(po, ident(L)),
+    ),
+    "Barrier-ordered-before.",
+)
+
+lob = define(
+    "lob",
+    Plus(union(seq(lws, si), dob, pob, aob, bob)),
+    "Locally-ordered-before.",
+)
+
+# pick-basic-dep also relates a read to itself; that part of pick-lob is lob;[W] already.
+pick_lob = define("pick-lob", seq(pick_basic_dep, lob, ident(W)), "Pick-locally-ordered-before.")
+
+ob = define("ob", Plus(union(seq(obs, si), lob, pick_lob)), "Ordered-before.")
+
+ARMV8 = Model(
+    name="armv8",
+    axioms=(
+        acyclic(union(po_loc, Inter(rmw, si), ca, rf), "internal"),
+        irreflexive(ob, "external"),
+        empty(Inter(rmw, seq(fre, coe)), "atomic"),
+    ),
+    definitions=(po_loc, ca, obs, lrs, lws, dob, pick_dep, pob, aob, bob, lob, pick_lob, ob),
+)

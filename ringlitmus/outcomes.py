@@ -1,0 +1,315 @@
+"""Decide every outcome of every variant, enumerate final states, compare with expectations.
+
+This is the pipeline's driver: IR -> event structure -> Z3 execution + model axioms -> one
+solver per variant, reused across outcomes with push/pop. Results are frozen dataclasses that
+reports render; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import z3
+
+from ringlitmus import ir
+from ringlitmus.encode.execution import Execution, encode_condition, encode_execution, final_value
+from ringlitmus.encode.relations import RelationEncoder
+from ringlitmus.encode.solver import Decision, SolverOptions, Verdict, decide, new_solver
+from ringlitmus.encode.terms import as_bool, negation
+from ringlitmus.models.armv8 import ARMV8
+from ringlitmus.models.relations import Model
+from ringlitmus.semantics import build_event_structure
+
+MODELS: dict[str, Model] = {"armv8": ARMV8}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What to decide and within which limits."""
+
+    model: str = "armv8"
+    timeout_s: float | None = None
+    rlimit: int | None = None
+    states: bool = False
+    max_states: int = 4096
+    variants: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    """One outcome in one variant.
+
+    `status` is whether the outcome's condition is reachable; for a REQUIRED outcome it is
+    whether a *violation* (an execution not satisfying the condition) is reachable. `witness`
+    is the final state of a reaching execution, `execution` its rf and co choices.
+    """
+
+    name: str
+    kind: ir.OutcomeKind
+    status: Verdict
+    expected: ir.Reachability | None
+    ok: bool | None
+    witness: dict[str, int] | None = None
+    execution: dict[str, list[str]] | None = None
+    reason: str | None = None
+    always: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """All outcomes of one variant, and its reachable final states when asked for."""
+
+    variant: str
+    time_s: float
+    outcomes: tuple[OutcomeResult, ...]
+    states: tuple[dict[str, int], ...] | None = None
+    states_complete: bool = True
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A file's result: its variants, or the error that stopped it."""
+
+    file: str
+    test: str
+    format: str
+    variants: tuple[VariantResult, ...] = ()
+    error: str | None = None
+    doc: str | None = None
+    metadata: tuple[tuple[str, str], ...] = field(default=())
+
+
+def check_test(test: ir.Test, options: CheckOptions) -> TestResult:
+    """Decide every outcome of every (selected) variant of `test`."""
+    variants = [
+        variant
+        for variant in test.variants
+        if options.variants is None or variant.name in options.variants
+    ]
+    return TestResult(
+        file=test.file,
+        test=test.name,
+        format=test.format.value,
+        variants=tuple(check_variant(test, variant, options) for variant in variants),
+        doc=test.doc,
+        metadata=test.metadata,
+    )
+
+
+def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> VariantResult:
+    """Build, encode and decide one variant."""
+    started = time.perf_counter()
+    structure = build_event_structure(variant.program)
+    execution = encode_execution(structure)
+    encoder = RelationEncoder(execution)
+    solver = new_solver(SolverOptions(options.timeout_s, options.rlimit))
+    solver.add(*execution.constraints)
+    for axiom in MODELS[options.model].axioms:
+        solver.add(*encoder.encode_axiom(axiom))
+    if test.filter is not None:
+        solver.add(as_bool(encode_condition(execution, test.filter)))
+    labels = observed_terms(test)
+    results = tuple(
+        decide_outcome(test, variant.name, outcome, execution, solver, labels)
+        for outcome in test.outcomes
+    )
+    states: tuple[dict[str, int], ...] | None = None
+    complete = True
+    if options.states:
+        states, complete = enumerate_states(execution, solver, labels, options.max_states)
+    return VariantResult(
+        variant=variant.name,
+        time_s=round(time.perf_counter() - started, 4),
+        outcomes=results,
+        states=states,
+        states_complete=complete,
+    )
+
+
+def decide_outcome(
+    test: ir.Test,
+    variant: str,
+    outcome: ir.Outcome,
+    execution: Execution,
+    solver: z3.Solver,
+    labels: dict[str, ir.Term],
+) -> OutcomeResult:
+    """Is the outcome's condition (or, for REQUIRED, its violation) reachable?"""
+    condition = encode_condition(execution, outcome.condition)
+    target = negation(condition) if outcome.kind is ir.OutcomeKind.REQUIRED else condition
+    decision = _decide_under(solver, target)
+    expected = _expectation(test, variant, outcome.name)
+    always: Verdict | None = None
+    if test.format is ir.Format.AARCH64 and outcome.kind is not ir.OutcomeKind.REQUIRED:
+        always = _decide_under(solver, negation(condition)).verdict
+    elif test.format is ir.Format.AARCH64:
+        always = _decide_under(solver, condition).verdict
+    witness = execution_trace = None
+    if decision.model is not None:
+        witness = read_state(execution, decision.model, labels)
+        execution_trace = describe_execution(execution, decision.model)
+    return OutcomeResult(
+        name=outcome.name,
+        kind=outcome.kind,
+        status=decision.verdict,
+        expected=expected,
+        ok=judge(outcome.kind, decision.verdict, expected),
+        witness=witness,
+        execution=execution_trace,
+        reason=decision.reason,
+        always=always,
+    )
+
+
+def _decide_under(solver: z3.Solver, condition: bool | z3.BoolRef) -> Decision:
+    solver.push()
+    try:
+        solver.add(as_bool(condition))
+        return decide(solver)
+    finally:
+        solver.pop()
+
+
+def _expectation(test: ir.Test, variant: str, outcome: str) -> ir.Reachability | None:
+    for expectation in test.expectations:
+        if expectation.outcome == outcome and expectation.variant in (variant, "*"):
+            return expectation.status
+    return None
+
+
+def judge(
+    kind: ir.OutcomeKind, status: Verdict, expected: ir.Reachability | None
+) -> bool | None:
+    """Does the result meet the file's claim? None when it cannot be told (unknown)."""
+    if status is Verdict.UNKNOWN:
+        return None
+    if expected is not None:
+        return status.value == expected.value
+    if kind is ir.OutcomeKind.ALLOWED:
+        return True
+    # A forbidden outcome must be unreachable; a required one must have no reachable violation.
+    return status is Verdict.UNREACHABLE
+
+
+def observed_terms(test: ir.Test) -> dict[str, ir.Term]:
+    """Final-state terms worth reporting, by label: those the conditions name, then all memory."""
+    terms: dict[str, ir.Term] = {}
+    conditions = [outcome.condition for outcome in test.outcomes]
+    if test.filter is not None:
+        conditions.append(test.filter)
+    for condition in conditions:
+        for term in _terms_of(condition):
+            terms.setdefault(term_label(test, term), term)
+    for term in test.observed:
+        terms.setdefault(term_label(test, term), term)
+    for location in test.variants[0].program.locations if test.variants else ():
+        for cell in location.cells:
+            term = ir.FinalLocation(cell)
+            terms.setdefault(term_label(test, term), term)
+    return terms
+
+
+def _terms_of(condition: ir.Condition) -> list[ir.Term]:
+    if isinstance(condition, ir.Truth):
+        return []
+    if isinstance(condition, ir.Compare):
+        return [
+            term
+            for term in (condition.left, condition.right)
+            if isinstance(term, ir.FinalRegister | ir.FinalLocation)
+        ]
+    return [term for operand in condition.operands for term in _terms_of(operand)]
+
+
+def term_label(test: ir.Test, term: ir.Term) -> str:
+    """How a final-state term is named in reports: `CPU1.slot`, `0:X0` (herd), `x`."""
+    if isinstance(term, ir.FinalRegister):
+        if test.format is ir.Format.AARCH64 and term.thread.startswith("P"):
+            return f"{term.thread[1:]}:{term.register}"
+        return f"{term.thread}.{term.register}"
+    if isinstance(term, ir.FinalLocation):
+        return term.cell
+    if isinstance(term, ir.Address):
+        return term.location
+    return str(term.value)
+
+
+def read_state(execution: Execution, model: z3.ModelRef, labels: dict[str, ir.Term]) -> dict[str, int]:
+    """The final value of every labelled term in `model`."""
+    state: dict[str, int] = {}
+    for label, term in labels.items():
+        value = final_value(execution, term)
+        if isinstance(value, int):
+            state[label] = value
+        else:
+            state[label] = model.eval(value, model_completion=True).as_long()
+    return state
+
+
+def describe_execution(execution: Execution, model: z3.ModelRef) -> dict[str, list[str]]:
+    """The rf edges and coherence orders chosen by `model`, in words."""
+    structure = execution.structure
+    names = structure.cells
+
+    def where(event_id: int) -> str:
+        event = structure.events[event_id]
+        thread = structure.thread_names[event.thread] if event.thread >= 0 else "init"
+        address = execution.addresses[event_id]
+        if not isinstance(address, int):
+            address = model.eval(address, model_completion=True).as_long()
+        return f"{thread}:{event.kind.value} {names.get(address, hex(address))}"
+
+    rf = [
+        f"{where(w)} -rf-> {where(r)}"
+        for (w, r), variable in execution.rf.items()
+        if z3.is_true(model.eval(as_bool(variable), model_completion=True))
+    ]
+    orders: dict[str, list[tuple[int, int]]] = {}
+    for write_id, clock in execution.clocks.items():
+        if not z3.is_true(model.eval(as_bool(execution.executes[write_id]), model_completion=True)):
+            continue
+        address = execution.addresses[write_id]
+        if not isinstance(address, int):
+            address = model.eval(address, model_completion=True).as_long()
+        position = model.eval(clock, model_completion=True).as_long()
+        orders.setdefault(names.get(address, hex(address)), []).append((position, write_id))
+    co = []
+    for cell, writes in sorted(orders.items()):
+        values = []
+        for _, write_id in sorted(writes):
+            value = execution.value(structure.events[write_id])
+            if not isinstance(value, int):
+                value = model.eval(value, model_completion=True).as_long()
+            values.append(str(value))
+        co.append(f"{cell}: " + " -co-> ".join(values))
+    return {"rf": rf, "co": co}
+
+
+def enumerate_states(
+    execution: Execution, solver: z3.Solver, labels: dict[str, ir.Term], limit: int
+) -> tuple[tuple[dict[str, int], ...], bool]:
+    """Every reachable final state of the labelled terms (blocking clauses); complete flag."""
+    states: list[dict[str, int]] = []
+    solver.push()
+    try:
+        values = {label: final_value(execution, term) for label, term in labels.items()}
+        while len(states) < limit:
+            decision = decide(solver)
+            if decision.model is None:
+                return tuple(states), decision.verdict is Verdict.UNREACHABLE
+            state = read_state(execution, decision.model, labels)
+            states.append(state)
+            blocking = [
+                values[label] != state[label]
+                for label in labels
+                if not isinstance(values[label], int)
+            ]
+            if not blocking:
+                break
+            solver.add(z3.Or(blocking))
+        else:
+            return tuple(states), False
+        return tuple(states), True
+    finally:
+        solver.pop()

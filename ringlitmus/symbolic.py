@@ -1,0 +1,253 @@
+"""Symbolic values and guards of an event structure, folded to constants where possible.
+
+Values a thread computes depend on what its reads return, and whether an event happens depends
+on branch conditions over those values. Both are kept as small expression trees over
+`ReadValue(event)` and `Choice(name)` leaves (never Z3 terms), so the encoder can translate them
+to Z3 and a brute-force oracle can evaluate them directly. Python ints and bools are the folded
+constants; the constructors fold whenever their operands are constant, which makes straight-line
+code produce no symbolic terms at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ringlitmus.ir import ArithOp, CmpOp
+
+
+@dataclass(frozen=True)
+class ReadValue:
+    """The value returned by read event `event`."""
+
+    event: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A free boolean the hardware picks (does a store-exclusive succeed?)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Arith:
+    """`left op right` on symbolic values."""
+
+    op: ArithOp
+    left: Value
+    right: Value
+
+
+@dataclass(frozen=True)
+class Ite:
+    """`condition ? then : otherwise`; register values merged where control flow joins."""
+
+    condition: Guard
+    then: Value
+    otherwise: Value
+
+
+@dataclass(frozen=True)
+class Cmp:
+    """`left op right` as a guard."""
+
+    op: CmpOp
+    left: Value
+    right: Value
+
+
+@dataclass(frozen=True)
+class Not:
+    """Negation of a guard."""
+
+    operand: Guard
+
+
+@dataclass(frozen=True)
+class All:
+    """Conjunction of guards."""
+
+    operands: tuple[Guard, ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    """Disjunction of guards."""
+
+    operands: tuple[Guard, ...]
+
+
+Value = int | ReadValue | Arith | Ite
+Guard = bool | Cmp | Not | All | Any_ | Choice
+
+# --------------------------------------------------------------------------- concrete semantics
+
+
+def apply_arith(op: ArithOp, left: int, right: int) -> int:
+    """Integer arithmetic as the IR defines it (MOD by zero yields 0, like AArch64's UDIV)."""
+    if op is ArithOp.ADD:
+        return left + right
+    if op is ArithOp.SUB:
+        return left - right
+    if op is ArithOp.MUL:
+        return left * right
+    if op is ArithOp.AND:
+        return left & right
+    if op is ArithOp.OR:
+        return left | right
+    if op is ArithOp.XOR:
+        return left ^ right
+    if op is ArithOp.MOD:
+        return left % right if right else 0
+    raise AssertionError(op)
+
+
+def apply_cmp(op: CmpOp, left: int, right: int) -> bool:
+    """Integer comparison."""
+    return {
+        CmpOp.EQ: left == right,
+        CmpOp.NE: left != right,
+        CmpOp.LT: left < right,
+        CmpOp.LE: left <= right,
+        CmpOp.GT: left > right,
+        CmpOp.GE: left >= right,
+    }[op]
+
+
+# --------------------------------------------------------------------------- folding constructors
+
+
+def arith(op: ArithOp, left: Value, right: Value) -> Value:
+    """`left op right`, folded when both are known or an identity makes it known."""
+    if isinstance(left, int) and isinstance(right, int):
+        return apply_arith(op, left, right)
+    # x ^ x and x - x are the idioms litmus tests use for a fake dependency: the value is
+    # known (0) but the dependency is kept, because dependencies are tracked apart from values.
+    if left == right and op in (ArithOp.XOR, ArithOp.SUB):
+        return 0
+    if op is ArithOp.AND and (left == 0 or right == 0):
+        return 0
+    if op is ArithOp.MUL and (left == 0 or right == 0):
+        return 0
+    if op in (ArithOp.ADD, ArithOp.OR, ArithOp.XOR) and right == 0:
+        return left
+    if op in (ArithOp.ADD, ArithOp.OR, ArithOp.XOR) and left == 0:
+        return right
+    if op is ArithOp.SUB and right == 0:
+        return left
+    if op is ArithOp.MUL and right == 1:
+        return left
+    return Arith(op, left, right)
+
+
+def ite(condition: Guard, then: Value, otherwise: Value) -> Value:
+    """`condition ? then : otherwise`, folded."""
+    if condition is True:
+        return then
+    if condition is False:
+        return otherwise
+    if then == otherwise:
+        return then
+    return Ite(condition, then, otherwise)
+
+
+def cmp(op: CmpOp, left: Value, right: Value) -> Guard:
+    """`left op right`, folded."""
+    if isinstance(left, int) and isinstance(right, int):
+        return apply_cmp(op, left, right)
+    if left == right:
+        return op in (CmpOp.EQ, CmpOp.LE, CmpOp.GE)
+    return Cmp(op, left, right)
+
+
+def negate(guard: Guard) -> Guard:
+    """Not `guard`, folded."""
+    if isinstance(guard, bool):
+        return not guard
+    if isinstance(guard, Not):
+        return guard.operand
+    return Not(guard)
+
+
+def conjoin(*guards: Guard) -> Guard:
+    """And of `guards`, folded (False absorbs, True vanishes)."""
+    kept: list[Guard] = []
+    for guard in guards:
+        if guard is False:
+            return False
+        if guard is True or guard in kept:
+            continue
+        kept.extend(guard.operands if isinstance(guard, All) else (guard,))
+    if not kept:
+        return True
+    return kept[0] if len(kept) == 1 else All(tuple(kept))
+
+
+def disjoin(*guards: Guard) -> Guard:
+    """Or of `guards`, folded (True absorbs, False vanishes)."""
+    kept: list[Guard] = []
+    for guard in guards:
+        if guard is True:
+            return True
+        if guard is False or guard in kept:
+            continue
+        kept.extend(guard.operands if isinstance(guard, Any_) else (guard,))
+    if not kept:
+        return False
+    return kept[0] if len(kept) == 1 else Any_(tuple(kept))
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def evaluate(value: Value, reads: Mapping[int, int], choices: Mapping[str, bool]) -> int:
+    """The concrete value of `value` given every read's value and every choice."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, ReadValue):
+        return reads[value.event]
+    if isinstance(value, Arith):
+        return apply_arith(
+            value.op, evaluate(value.left, reads, choices), evaluate(value.right, reads, choices)
+        )
+    if holds(value.condition, reads, choices):
+        return evaluate(value.then, reads, choices)
+    return evaluate(value.otherwise, reads, choices)
+
+
+def holds(guard: Guard, reads: Mapping[int, int], choices: Mapping[str, bool]) -> bool:
+    """The truth of `guard` given every read's value and every choice."""
+    if isinstance(guard, bool):
+        return guard
+    if isinstance(guard, Choice):
+        return choices[guard.name]
+    if isinstance(guard, Cmp):
+        return apply_cmp(
+            guard.op, evaluate(guard.left, reads, choices), evaluate(guard.right, reads, choices)
+        )
+    if isinstance(guard, Not):
+        return not holds(guard.operand, reads, choices)
+    if isinstance(guard, All):
+        return all(holds(operand, reads, choices) for operand in guard.operands)
+    return any(holds(operand, reads, choices) for operand in guard.operands)
+
+
+def reads_of(item: Value | Guard, into: set[int]) -> set[int]:
+    """The read events whose values `item` mentions (added to `into`)."""
+    if isinstance(item, ReadValue):
+        into.add(item.event)
+    elif isinstance(item, Arith | Cmp):
+        reads_of(item.left, into)
+        reads_of(item.right, into)
+    elif isinstance(item, Ite):
+        reads_of(item.condition, into)
+        reads_of(item.then, into)
+        reads_of(item.otherwise, into)
+    elif isinstance(item, Not):
+        reads_of(item.operand, into)
+    elif isinstance(item, All | Any_):
+        for operand in item.operands:
+            reads_of(operand, into)
+    return into
+
