@@ -372,11 +372,18 @@ class _ThreadRunner:
                 break
         return _merge_provenance(*deps), _merge_provenance(*pick)
 
-    def loaded(self, read: Event) -> RegisterState:
-        """The register state a load's destination receives."""
+    def loaded(self, read: Event, address: RegisterState) -> RegisterState:
+        """The register state a load's destination receives.
+
+        dtrm runs through the memory read itself (herd's iico_data from the address register
+        to the read, and from the read to its destination), so the loaded value also depends on
+        whatever the address depended on.
+        """
         deps, pick = self.local_read_successor(read)
         own = {read.id: True}
-        return RegisterState(ReadValue(read.id), _union(own, deps), _union(own, pick))
+        return RegisterState(
+            ReadValue(read.id), _union(own, address.deps, deps), _union(own, address.pick, pick)
+        )
 
     # ---------------------------------------------------------------- instructions
 
@@ -482,7 +489,7 @@ class _ThreadRunner:
             raise UnsupportedInstructionError("a load cannot be a release", span)
         read = self.event(EventKind.READ, address.value, None, position, tags, span=span)
         self.record_dependencies(read, address, None)
-        state = self.loaded(read)
+        state = self.loaded(read, address)
         if instruction.exclusive:
             self.exclusive_load = [(read.id, read.guard)]
         if instruction.dest is not None:
@@ -544,7 +551,15 @@ class _ThreadRunner:
             compared = self.evaluate(instruction.expected, span)
             guard = conjoin(guard, cmp(CmpOp.EQ, old, compared.value))
         new_value, new_deps, new_pick = self.rmw_value(instruction.op, old, operand, read.id)
-        loaded = self.loaded(read)
+        loaded = self.loaded(read, address)
+        if instruction.op is RmwOp.CAS:
+            # A CAS that succeeds leaves Rs holding the value it compared equal: herd writes it
+            # through the comparison (iico_ctrl), so only a failed CAS gives Rs a plain
+            # dependency on memory (catalogue: MP+rel+CAS-ok-MRs-addr vs -no-MRs-addr).
+            failed = negate(cmp(CmpOp.EQ, old, compared.value)) if compared else True
+            loaded = RegisterState(
+                loaded.value, _merge_provenance((failed, loaded.deps)), loaded.pick
+            )
         if guard is not False:
             write_tags = {Tag.RELEASE} if instruction.release else set()
             write = self.event(

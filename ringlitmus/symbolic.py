@@ -161,12 +161,25 @@ def cmp(op: CmpOp, left: Value, right: Value) -> Guard:
     return Cmp(op, left, right)
 
 
+_OPPOSITE = {
+    CmpOp.EQ: CmpOp.NE,
+    CmpOp.NE: CmpOp.EQ,
+    CmpOp.LT: CmpOp.GE,
+    CmpOp.GE: CmpOp.LT,
+    CmpOp.GT: CmpOp.LE,
+    CmpOp.LE: CmpOp.GT,
+}
+
+
 def negate(guard: Guard) -> Guard:
-    """Not `guard`, folded."""
+    """Not `guard`, folded; a negated comparison flips its operator so that a branch's two
+    sides are recognisably complementary when their paths join again."""
     if isinstance(guard, bool):
         return not guard
     if isinstance(guard, Not):
         return guard.operand
+    if isinstance(guard, Cmp):
+        return Cmp(_OPPOSITE[guard.op], guard.left, guard.right)
     return Not(guard)
 
 
@@ -193,9 +206,46 @@ def disjoin(*guards: Guard) -> Guard:
         if guard is False or guard in kept:
             continue
         kept.extend(guard.operands if isinstance(guard, Any_) else (guard,))
+    kept = _merge_complements(kept)
+    if True in kept:
+        return True
     if not kept:
         return False
     return kept[0] if len(kept) == 1 else Any_(tuple(kept))
+
+
+def _conjuncts(guard: Guard) -> tuple[Guard, ...]:
+    return guard.operands if isinstance(guard, All) else (guard,)
+
+
+def _merge_complements(disjuncts: list[Guard]) -> list[Guard]:
+    """(g && c) || (g && !c) is g: where the two sides of a branch meet, the path condition
+    returns to what it was before the branch. Without this, guards grow with every if."""
+    merged = True
+    while merged and len(disjuncts) > 1:
+        merged = False
+        for i, first in enumerate(disjuncts):
+            for j in range(i + 1, len(disjuncts)):
+                common = _complementary(_conjuncts(first), _conjuncts(disjuncts[j]))
+                if common is not None:
+                    disjuncts = [g for k, g in enumerate(disjuncts) if k not in (i, j)]
+                    disjuncts.append(conjoin(*common))
+                    merged = True
+                    break
+            if merged:
+                break
+    return disjuncts
+
+
+def _complementary(first: tuple[Guard, ...], second: tuple[Guard, ...]) -> tuple[Guard, ...] | None:
+    """The shared conjuncts when two conjunctions differ only in one complementary pair."""
+    if len(first) != len(second):
+        return None
+    only_first = [g for g in first if g not in second]
+    only_second = [g for g in second if g not in first]
+    if len(only_first) == 1 and len(only_second) == 1 and negate(only_first[0]) == only_second[0]:
+        return tuple(g for g in first if g in second)
+    return None
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -142,11 +142,16 @@ class RelationEncoder:
         return _prune(pairs)
 
     def _program_order(self) -> PairMap:
+        # po orders instructions: the read and write of one RMW are not po-related (herd
+        # relates them by iico instead), else lws;si would make every RMW a cycle.
         executes = self.execution.executes
+        events_of = self.structure.events
         order: PairMap = {}
         for events in self.structure.thread_events:
             for index, first in enumerate(events):
                 for second in events[index + 1 :]:
+                    if events_of[first].instruction == events_of[second].instruction:
+                        continue
                     condition = all_of((executes[first], executes[second]))
                     if condition is not False:
                         order[(first, second)] = condition

@@ -4,7 +4,9 @@ Transcribed from the Arm ARM, section B2.3, as herd states it in `aarch64.cat` (
 part of `aarch64hwreqs.cat` and `aarch64deps.cat`; `aarch64-v08.cat` in the shared catalogue is
 the readable text). Dependencies (addr, data, ctrl and their pick forms) come from the event
 structure. As in herd, all observers share one inner-shareable domain, so the ISH/OSH/SY
-barrier options are one kind, and DMB and DSB are one kind.
+barrier options are one kind, and DMB and DSB are one kind. herd's `si` (effects of one
+single-copy-atomic access) is the identity without mixed-size accesses, so `obs; si` and
+`lws; si` are written `obs` and `lws`.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ co = Rel(BaseRelation.CO)
 fr = Rel(BaseRelation.FR)
 loc = Rel(BaseRelation.LOC)
 ext = Rel(BaseRelation.EXT)
-si = Rel(BaseRelation.SAME_INSTANCE)
+same_instance = Rel(BaseRelation.SAME_INSTANCE)
 rmw = Rel(BaseRelation.RMW)
 amo = Rel(BaseRelation.AMO)
 addr = Rel(BaseRelation.ADDR)
@@ -92,7 +94,7 @@ dob = define(
 
 pick_dep = define(
     "pick-dep",
-    Diff(union(pick_basic_dep, pick_addr_dep, pick_data_dep, pick_ctrl_dep), si),
+    Diff(union(pick_basic_dep, pick_addr_dep, pick_data_dep, pick_ctrl_dep), same_instance),
     "Pick dependency: through a conditional select's condition as well as through data.",
 )
 
@@ -128,19 +130,19 @@ bob = define(
 
 lob = define(
     "lob",
-    Plus(union(seq(lws, si), dob, pob, aob, bob)),
+    Plus(union(lws, dob, pob, aob, bob)),
     "Locally-ordered-before.",
 )
 
 # pick-basic-dep also relates a read to itself; that part of pick-lob is lob;[W] already.
 pick_lob = define("pick-lob", seq(pick_basic_dep, lob, ident(W)), "Pick-locally-ordered-before.")
 
-ob = define("ob", Plus(union(seq(obs, si), lob, pick_lob)), "Ordered-before.")
+ob = define("ob", Plus(union(obs, lob, pick_lob)), "Ordered-before.")
 
 ARMV8 = Model(
     name="armv8",
     axioms=(
-        acyclic(union(po_loc, Inter(rmw, si), ca, rf), "internal"),
+        acyclic(union(po_loc, Inter(rmw, same_instance), ca, rf), "internal"),
         irreflexive(ob, "external"),
         empty(Inter(rmw, seq(fre, coe)), "atomic"),
     ),

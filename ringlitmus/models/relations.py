@@ -41,7 +41,7 @@ class BaseRelation(Enum):
     LOC = "loc"
     EXT = "ext"
     INT = "int"
-    SAME_INSTANCE = "si"
+    SAME_INSTANCE = "same-instance"
     RMW = "rmw"
     AMO = "amo"
     LXSX = "lxsx"

@@ -1,0 +1,369 @@
+"""Translate one written AArch64 instruction (mnemonic and operands) into IR instructions.
+
+Byte and halfword accesses (LDRB, STRH, CASB, ...) are treated as accesses to the whole cell:
+litmus tests do not mix sizes on one location. LDP/STP access two consecutive cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ringlitmus import ir
+from ringlitmus.errors import LitmusSyntaxError, UnsupportedInstructionError
+from ringlitmus.frontends.aarch64_operands import (
+    ImmediateOperand,
+    MemoryOperand,
+    RegisterOperand,
+    Translation,
+    WordOperand,
+    WrittenInstruction,
+    address_of,
+    checked_operands,
+    memory_access,
+    offset_address,
+    operand_error,
+    scaled_index,
+    value_of,
+)
+
+# --------------------------------------------------------------------------- mnemonic tables
+
+_LOADS = {
+    "LDR": (ir.Ordering.PLAIN, False),
+    "LDAR": (ir.Ordering.ACQUIRE, False),
+    "LDAPR": (ir.Ordering.ACQUIRE_PC, False),
+    "LDXR": (ir.Ordering.PLAIN, True),
+    "LDAXR": (ir.Ordering.ACQUIRE, True),
+}
+_STORES = {
+    "STR": (ir.Ordering.PLAIN, False),
+    "STLR": (ir.Ordering.RELEASE, False),
+    "STXR": (ir.Ordering.PLAIN, True),
+    "STLXR": (ir.Ordering.RELEASE, True),
+}
+_ARITHMETIC = {
+    "ADD": ir.ArithOp.ADD,
+    "SUB": ir.ArithOp.SUB,
+    "AND": ir.ArithOp.AND,
+    "ORR": ir.ArithOp.OR,
+    "EOR": ir.ArithOp.XOR,
+}
+_RMW_OPS = {
+    "ADD": ir.RmwOp.ADD,
+    "CLR": ir.RmwOp.CLR,
+    "EOR": ir.RmwOp.EOR,
+    "SET": ir.RmwOp.SET,
+}
+_RMW = re.compile(r"^(?:(CAS|SWP)|LD(ADD|CLR|EOR|SET)|ST(ADD|CLR|EOR|SET))(A|L|AL)?$")
+_BARRIERS = {
+    **dict.fromkeys(("SY", "ISH", "OSH", "NSH"), ir.FenceKind.DMB_FULL),
+    **dict.fromkeys(("LD", "ISHLD", "OSHLD", "NSHLD"), ir.FenceKind.DMB_LD),
+    **dict.fromkeys(("ST", "ISHST", "OSHST", "NSHST"), ir.FenceKind.DMB_ST),
+}
+# NZCV holds `a - b` of the last CMP; with unbounded integers there is no overflow, so the
+# signed conditions (and MI/PL, the sign of the result) are comparisons of NZCV with 0.
+_CONDITIONS = {
+    "EQ": ir.CmpOp.EQ,
+    "NE": ir.CmpOp.NE,
+    "GE": ir.CmpOp.GE,
+    "LT": ir.CmpOp.LT,
+    "GT": ir.CmpOp.GT,
+    "LE": ir.CmpOp.LE,
+    "MI": ir.CmpOp.LT,
+    "PL": ir.CmpOp.GE,
+}
+_UNSIGNED_CONDITIONS = ("HI", "LO", "HS", "LS", "CS", "CC", "VS", "VC")
+FLAGS = "NZCV"
+
+
+def _condition(instruction: WrittenInstruction, code: str) -> ir.Condition:
+    """A condition code as a comparison of the flags register with 0."""
+    code = code.upper()
+    if code in _CONDITIONS:
+        return ir.Compare(_CONDITIONS[code], ir.Reg(FLAGS), ir.Const(0))
+    if code == "AL":
+        return ir.Truth(True)
+    if code in _UNSIGNED_CONDITIONS:
+        raise UnsupportedInstructionError(
+            f"condition '{code}' is not supported (unsigned and overflow conditions: "
+            f"{', '.join(_UNSIGNED_CONDITIONS)})",
+            instruction.span,
+        )
+    raise LitmusSyntaxError(f"unknown condition code '{code}'", instruction.span)
+
+
+# --------------------------------------------------------------------------- instruction kinds
+
+
+def _load(instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool) -> Translation:
+    """LDR, LDAR, LDAPR, LDXR, LDAXR."""
+    (target,), address, before, after = memory_access(instruction, 1)
+    load = ir.Load(target.name, address, ordering, exclusive, instruction.span)
+    return (*before, load, *after)
+
+
+def _store(instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool) -> Translation:
+    """STR, STLR; STXR/STLXR Ws, Wt, [Xn] write their success flag (0 = success) into Ws."""
+    registers, address, before, after = memory_access(instruction, 2 if exclusive else 1)
+    status = registers[0].name if exclusive else None
+    value = value_of(registers[-1])
+    store = ir.Store(address, value, ordering, exclusive, status, instruction.span)
+    return (*before, store, *after)
+
+
+def _pair(instruction: WrittenInstruction, is_load: bool) -> Translation:
+    """LDP/STP: two accesses, to the address and to the next cell."""
+    (first, second), address, before, after = memory_access(instruction, 2)
+    span = instruction.span
+    addresses = (address, offset_address(address, ir.CELL_SIZE))
+    accesses: Translation
+    if is_load:
+        accesses = tuple(
+            ir.Load(register.name, where, span=span)
+            for register, where in zip((first, second), addresses, strict=True)
+        )
+    else:
+        accesses = tuple(
+            ir.Store(where, value_of(register), span=span)
+            for register, where in zip((first, second), addresses, strict=True)
+        )
+    return (*before, *accesses, *after)
+
+
+def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
+    """CAS, SWP, LD<op> and ST<op>, with A/L/AL suffixes.
+
+    As the Arm ARM says for CASA, SWPA and LD<op>A, the acquire applies only when the
+    destination is not the zero register: a discarded read is not an acquire.
+    """
+    swap_or_cas, load_op, store_op, suffix = match.groups()
+    acquire = suffix in ("A", "AL")
+    release = suffix in ("L", "AL")
+    span = instruction.span
+    if store_op:
+        if acquire:
+            raise _unsupported(instruction)
+        source, memory = checked_operands(
+            instruction, "register, [Xn]", RegisterOperand, MemoryOperand
+        )
+        assert isinstance(source, RegisterOperand) and isinstance(memory, MemoryOperand)
+        address = _atomic_address(instruction, memory)
+        op = _RMW_OPS[store_op]
+        return (ir.Rmw(op, None, address, value_of(source), release=release, span=span),)
+    usage = "register, register, [Xn]"
+    first, second, memory = checked_operands(
+        instruction, usage, RegisterOperand, RegisterOperand, MemoryOperand
+    )
+    assert isinstance(first, RegisterOperand) and isinstance(second, RegisterOperand)
+    assert isinstance(memory, MemoryOperand)
+    address = _atomic_address(instruction, memory)
+    if swap_or_cas == "CAS":
+        dest = first.name
+        return (
+            ir.Rmw(
+                ir.RmwOp.CAS,
+                dest,
+                address,
+                operand=value_of(second),
+                expected=value_of(first),
+                acquire=acquire and dest is not None,
+                release=release,
+                span=span,
+            ),
+        )
+    op = ir.RmwOp.SWP if swap_or_cas == "SWP" else _RMW_OPS[load_op]
+    dest = second.name
+    rmw = ir.Rmw(
+        op,
+        dest,
+        address,
+        value_of(first),
+        acquire=acquire and dest is not None,
+        release=release,
+        span=span,
+    )
+    return (rmw,)
+
+
+def _atomic_address(instruction: WrittenInstruction, memory: MemoryOperand) -> ir.Expr:
+    """The address of an atomic, which has no writeback form."""
+    if memory.writeback:
+        raise operand_error(instruction, "an address without writeback")
+    return address_of(instruction, memory)[0]
+
+
+def _arithmetic(instruction: WrittenInstruction, op: ir.ArithOp) -> Translation:
+    """ADD/SUB/AND/ORR/EOR Rd, Rn, Rm|#imm [, extend or shift]."""
+    usage = "register, register, register or #imm [, SXTW or LSL #n]"
+    operands = instruction.operands
+    if len(operands) not in (3, 4):
+        raise operand_error(instruction, usage)
+    target, left, right = checked_operands(
+        WrittenInstruction(instruction.mnemonic, operands[:3], instruction.span),
+        usage,
+        RegisterOperand,
+        RegisterOperand,
+        (RegisterOperand, ImmediateOperand),
+    )
+    assert isinstance(target, RegisterOperand) and isinstance(left, RegisterOperand)
+    assert isinstance(right, RegisterOperand | ImmediateOperand)
+    second = scaled_index(
+        instruction, value_of(right), operands[3] if len(operands) == 4 else None, usage
+    )
+    if target.name is None:
+        return ()
+    return (ir.Assign(target.name, ir.BinOp(op, value_of(left), second), instruction.span),)
+
+
+def _move(instruction: WrittenInstruction) -> Translation:
+    """MOV Rd, Rs|#imm."""
+    target, source = checked_operands(
+        instruction,
+        "register, register or #imm",
+        RegisterOperand,
+        (RegisterOperand, ImmediateOperand),
+    )
+    assert isinstance(target, RegisterOperand)
+    assert isinstance(source, RegisterOperand | ImmediateOperand)
+    if target.name is None:
+        return ()
+    return (ir.Assign(target.name, value_of(source), instruction.span),)
+
+
+def _compare(instruction: WrittenInstruction) -> Translation:
+    """CMP Rn, Rm|#imm: the flags register holds the difference."""
+    left, right = checked_operands(
+        instruction,
+        "register, register or #imm",
+        RegisterOperand,
+        (RegisterOperand, ImmediateOperand),
+    )
+    assert isinstance(left, RegisterOperand)
+    assert isinstance(right, RegisterOperand | ImmediateOperand)
+    difference = ir.BinOp(ir.ArithOp.SUB, value_of(left), value_of(right))
+    return (ir.Assign(FLAGS, difference, instruction.span),)
+
+
+def _select(instruction: WrittenInstruction, increment: bool) -> Translation:
+    """CSEL Rd, Rn, Rm, cond; CSINC adds 1 to Rm when the condition fails."""
+    usage = "register, register, register, condition"
+    target, if_true, if_false, code = checked_operands(
+        instruction, usage, RegisterOperand, RegisterOperand, RegisterOperand, WordOperand
+    )
+    assert isinstance(target, RegisterOperand) and isinstance(code, WordOperand)
+    assert isinstance(if_true, RegisterOperand) and isinstance(if_false, RegisterOperand)
+    condition = _condition(instruction, code.word)
+    otherwise = value_of(if_false)
+    if increment:
+        otherwise = ir.BinOp(ir.ArithOp.ADD, otherwise, ir.Const(1))
+    if target.name is None:
+        return ()
+    return (ir.Select(target.name, condition, value_of(if_true), otherwise, instruction.span),)
+
+
+def _branch(instruction: WrittenInstruction, code: str | None) -> Translation:
+    """B label and B.cond label."""
+    (target,) = checked_operands(instruction, "a label", WordOperand)
+    assert isinstance(target, WordOperand)
+    condition = None if code is None else _condition(instruction, code)
+    return (ir.Branch(condition, target.word, instruction.span),)
+
+
+def _branch_on_zero(instruction: WrittenInstruction, op: ir.CmpOp) -> Translation:
+    """CBZ/CBNZ Rn, label."""
+    register, target = checked_operands(
+        instruction, "register, label", RegisterOperand, WordOperand
+    )
+    assert isinstance(register, RegisterOperand) and isinstance(target, WordOperand)
+    condition = ir.Compare(op, value_of(register), ir.Const(0))
+    return (ir.Branch(condition, target.word, instruction.span),)
+
+
+def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation:
+    """DMB/DSB with an option (`DMB ISH` or `DMB.ISH`); DSB orders no less than DMB here."""
+    if option is None:
+        (word,) = checked_operands(
+            instruction, "a barrier option (SY, ISH, LD, ST, ...)", WordOperand
+        )
+        assert isinstance(word, WordOperand)
+        option = word.word
+    elif instruction.operands:
+        raise operand_error(instruction, "no operands")
+    kind = _BARRIERS.get(option.upper())
+    if kind is None:
+        raise LitmusSyntaxError(f"unknown barrier option '{option}'", instruction.span)
+    return (ir.Fence(kind, instruction.span),)
+
+
+def _isb(instruction: WrittenInstruction) -> Translation:
+    """ISB, optionally written `ISB SY`."""
+    operands = instruction.operands
+    if operands and not (
+        len(operands) == 1
+        and isinstance(operands[0], WordOperand)
+        and operands[0].word.upper() == "SY"
+    ):
+        raise operand_error(instruction, "no operand or SY")
+    return (ir.Fence(ir.FenceKind.ISB, instruction.span),)
+
+
+def _nop(instruction: WrittenInstruction) -> Translation:
+    """NOP does nothing a litmus test can see."""
+    checked_operands(instruction, "no operands")
+    return ()
+
+
+def _unsupported(instruction: WrittenInstruction) -> UnsupportedInstructionError:
+    """The error for a mnemonic we do not model."""
+    return UnsupportedInstructionError(
+        f"unsupported instruction '{instruction.mnemonic}'", instruction.span
+    )
+
+
+_SIMPLE: dict[str, Callable[[WrittenInstruction], Translation]] = {
+    "MOV": _move,
+    "CMP": _compare,
+    "CSEL": lambda instruction: _select(instruction, increment=False),
+    "CSINC": lambda instruction: _select(instruction, increment=True),
+    "B": lambda instruction: _branch(instruction, None),
+    "CBZ": lambda instruction: _branch_on_zero(instruction, ir.CmpOp.EQ),
+    "CBNZ": lambda instruction: _branch_on_zero(instruction, ir.CmpOp.NE),
+    "LDP": lambda instruction: _pair(instruction, is_load=True),
+    "STP": lambda instruction: _pair(instruction, is_load=False),
+    "ISB": _isb,
+    "NOP": _nop,
+}
+
+
+def _without_size(mnemonic: str) -> str:
+    """LDRB, STLRH, CASALB, ... without the B/H size suffix; other mnemonics unchanged."""
+    if mnemonic[-1:] in ("B", "H"):
+        shorter = mnemonic[:-1]
+        if shorter in _LOADS or shorter in _STORES or _RMW.match(shorter):
+            return shorter
+    return mnemonic
+
+
+def translate_instruction(instruction: WrittenInstruction) -> Translation:
+    """The IR instructions for one AArch64 instruction (several for LDP/STP and writeback)."""
+    mnemonic = _without_size(instruction.mnemonic.upper())
+    base, dot, suffix = mnemonic.partition(".")
+    if base == "B" and dot:
+        return _branch(instruction, suffix)
+    if base in ("DMB", "DSB"):
+        return _barrier(instruction, suffix if dot else None)
+    if dot:
+        raise _unsupported(instruction)
+    if mnemonic in _SIMPLE:
+        return _SIMPLE[mnemonic](instruction)
+    if mnemonic in _LOADS:
+        return _load(instruction, *_LOADS[mnemonic])
+    if mnemonic in _STORES:
+        return _store(instruction, *_STORES[mnemonic])
+    if mnemonic in _ARITHMETIC:
+        return _arithmetic(instruction, _ARITHMETIC[mnemonic])
+    match = _RMW.match(mnemonic)
+    if match:
+        return _rmw(instruction, match)
+    raise _unsupported(instruction)
