@@ -362,6 +362,20 @@ class Test:
     metadata: tuple[tuple[str, str], ...] = ()
     span: Span | None = field(default=None, compare=False)
 
+    __test__ = False  # not a pytest class, whatever its name
+
+    def label(self, term: Term) -> str:
+        """How a final-state term is named in results: `CPU1.slot`, `0:X0` (herd), `x`."""
+        if isinstance(term, FinalRegister):
+            if self.format is Format.AARCH64 and term.thread.startswith("P"):
+                return f"{term.thread[1:]}:{term.register}"
+            return f"{term.thread}.{term.register}"
+        if isinstance(term, FinalLocation):
+            return term.cell
+        if isinstance(term, Address):
+            return term.location
+        return str(term.value)
+
     def variant(self, name: str) -> Variant:
         """The variant called `name` (KeyError if none)."""
         for variant in self.variants:

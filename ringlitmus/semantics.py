@@ -282,7 +282,9 @@ class _ThreadRunner:
             right = self.evaluate(condition.right, span)  # type: ignore[arg-type]
             guard = cmp(condition.op, left.value, right.value)
             return RegisterState(
-                guard, _union(left.deps, right.deps), _union(left.pick, right.pick)  # type: ignore[arg-type]
+                guard,
+                _union(left.deps, right.deps),
+                _union(left.pick, right.pick),  # type: ignore[arg-type]
             )
         parts = [self.condition(operand, span) for operand in condition.operands]
         guards = [part.value for part in parts]
@@ -349,7 +351,9 @@ class _ThreadRunner:
                     _add(structure.data, source, target.id, conjoin(condition, target.guard))
             for source, condition in data.pick.items():
                 if source not in own:
-                    _add(structure.pick_data_dep, source, target.id, conjoin(condition, target.guard))
+                    _add(
+                        structure.pick_data_dep, source, target.id, conjoin(condition, target.guard)
+                    )
         for source, condition in _union(address.pick, data.pick if data else {}).items():
             _add(structure.pick_basic_dep, source, target.id, conjoin(condition, target.guard))
 
@@ -428,7 +432,9 @@ class _ThreadRunner:
         names = set().union(*(state.keys() for _, state in incoming))
         merged: dict[str, RegisterState] = {}
         for name in names:
-            states = [(guard, state.get(name) or self._initial_state(name)) for guard, state in incoming]
+            states = [
+                (guard, state.get(name) or self._initial_state(name)) for guard, state in incoming
+            ]
             value = states[-1][1].value
             for guard, state in reversed(states[:-1]):
                 value = ite(guard, state.value, value)
@@ -530,7 +536,9 @@ class _ThreadRunner:
             self.structure.rmw[(load_id, write.id)] = pair_guard
         self.record_dependencies(write, address, value)
         self.stores.append(
-            _StoreRecord(write.id, _union(address.deps, value.deps), _union(address.pick, value.pick))
+            _StoreRecord(
+                write.id, _union(address.deps, value.deps), _union(address.pick, value.pick)
+            )
         )
 
     def rmw(self, position: int, instruction: ir.Rmw) -> None:
@@ -552,25 +560,25 @@ class _ThreadRunner:
             guard = conjoin(guard, cmp(CmpOp.EQ, old, compared.value))
         new_value, new_deps, new_pick = self.rmw_value(instruction.op, old, operand, read.id)
         loaded = self.loaded(read, address)
-        if instruction.op is RmwOp.CAS:
-            # A CAS that succeeds leaves Rs holding the value it compared equal: herd writes it
-            # through the comparison (iico_ctrl), so only a failed CAS gives Rs a plain
-            # dependency on memory (catalogue: MP+rel+CAS-ok-MRs-addr vs -no-MRs-addr).
-            failed = negate(cmp(CmpOp.EQ, old, compared.value)) if compared else True
-            loaded = RegisterState(
-                loaded.value, _merge_provenance((failed, loaded.deps)), loaded.pick
-            )
+        if compared is not None:
+            loaded = self.cas_result(position, old, compared, loaded)
         if guard is not False:
             write_tags = {Tag.RELEASE} if instruction.release else set()
             write = self.event(
-                EventKind.WRITE, address.value, new_value, position, write_tags, guard=guard, span=span
+                EventKind.WRITE,
+                address.value,
+                new_value,
+                position,
+                write_tags,
+                guard=guard,
+                span=span,
             )
             self.structure.amo[(read.id, write.id)] = write.guard
             self.structure.rmw[(read.id, write.id)] = write.guard
             data = RegisterState(new_value, new_deps, new_pick)
             if compared is not None:
                 # The comparison decides whether the write happens: a pick (iico_ctrl) edge.
-                data.pick = _union(data.pick, compared.pick, {read.id: True})
+                data.pick = _union(data.pick, compared.pick, loaded.pick)
             self.record_dependencies(write, address, data)
             self.stores.append(
                 _StoreRecord(
@@ -579,6 +587,25 @@ class _ThreadRunner:
             )
         if instruction.dest is not None:
             self.registers[instruction.dest] = loaded
+
+    def cas_result(
+        self, position: int, old: Value, compared: RegisterState, loaded: RegisterState
+    ) -> RegisterState:
+        """What Rs holds after a CAS, and what it depends on.
+
+        A failed CAS writes Rs from memory (a plain dependency on the read). For a successful
+        one herd builds two executions, and a test is allowed if either is consistent: Rs
+        written from the Rs input (data) with the read as a control (pick) source, or written
+        from the read (data) alone (herdtools7 PR #647). A free choice picks one of them.
+        """
+        choice = Choice(f"{self.thread.name}:{position}:cas-rs-from-input")
+        self.structure.choices.append(choice.name)
+        from_input = conjoin(cmp(CmpOp.EQ, old, compared.value), choice)
+        return RegisterState(
+            loaded.value,
+            _merge_provenance((from_input, compared.deps), (negate(from_input), loaded.deps)),
+            _merge_provenance((from_input, compared.pick), (True, loaded.pick)),
+        )
 
     @staticmethod
     def rmw_value(
@@ -604,7 +631,9 @@ class _ThreadRunner:
         else:
             condition = self.condition(instruction.condition, instruction.span)
             for source, guard in condition.deps.items():
-                self.ctrl[source] = disjoin(self.ctrl.get(source, False), conjoin(self.guard, guard))
+                self.ctrl[source] = disjoin(
+                    self.ctrl.get(source, False), conjoin(self.guard, guard)
+                )
             for source, guard in condition.pick.items():
                 self.pick_ctrl[source] = disjoin(
                     self.pick_ctrl.get(source, False), conjoin(self.guard, guard)

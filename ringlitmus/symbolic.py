@@ -72,14 +72,14 @@ class All:
 
 
 @dataclass(frozen=True)
-class Any_:
+class AnyOf:
     """Disjunction of guards."""
 
     operands: tuple[Guard, ...]
 
 
 Value = int | ReadValue | Arith | Ite
-Guard = bool | Cmp | Not | All | Any_ | Choice
+Guard = bool | Cmp | Not | All | AnyOf | Choice
 
 # --------------------------------------------------------------------------- concrete semantics
 
@@ -205,13 +205,13 @@ def disjoin(*guards: Guard) -> Guard:
             return True
         if guard is False or guard in kept:
             continue
-        kept.extend(guard.operands if isinstance(guard, Any_) else (guard,))
+        kept.extend(guard.operands if isinstance(guard, AnyOf) else (guard,))
     kept = _merge_complements(kept)
     if True in kept:
         return True
     if not kept:
         return False
-    return kept[0] if len(kept) == 1 else Any_(tuple(kept))
+    return kept[0] if len(kept) == 1 else AnyOf(tuple(kept))
 
 
 def _conjuncts(guard: Guard) -> tuple[Guard, ...]:
@@ -296,8 +296,7 @@ def reads_of(item: Value | Guard, into: set[int]) -> set[int]:
         reads_of(item.otherwise, into)
     elif isinstance(item, Not):
         reads_of(item.operand, into)
-    elif isinstance(item, All | Any_):
+    elif isinstance(item, All | AnyOf):
         for operand in item.operands:
             reads_of(operand, into)
     return into
-

@@ -106,7 +106,9 @@ def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
                 continue
             if not (Tag.INIT in first.tags and Tag.INIT in second.tags):
                 execution.constraints.append(
-                    z3.Implies(as_bool(both), execution.clocks[first.id] != execution.clocks[second.id])
+                    z3.Implies(
+                        as_bool(both), execution.clocks[first.id] != execution.clocks[second.id]
+                    )
                 )
             for earlier, later in ((first, second), (second, first)):
                 if Tag.INIT in later.tags:
@@ -209,9 +211,7 @@ def _encode_final_memory(execution: Execution, writes: list[Event]) -> None:
             last = all_of((execution.executes[write.id], here, _not(later)))
             if last is False:
                 continue
-            execution.constraints.append(
-                z3.Implies(as_bool(last), final == execution.value(write))
-            )
+            execution.constraints.append(z3.Implies(as_bool(last), final == execution.value(write)))
 
 
 def _not(condition: Cond) -> Cond:

@@ -44,7 +44,7 @@ class RelationEncoder:
         return self._sets[term]
 
     def _encode_set(self, term: rel.SetTerm) -> SetMap:
-        if isinstance(term, rel.Set_):
+        if isinstance(term, rel.EventSet):
             return {
                 event.id: self.execution.executes[event.id]
                 for event in self.structure.events
@@ -84,7 +84,10 @@ class RelationEncoder:
         if isinstance(term, rel.Rel):
             return self._base(term.base)
         if isinstance(term, rel.Ident):
-            return {(event, event): condition for event, condition in self.events_in(term.events).items()}
+            return {
+                (event, event): condition
+                for event, condition in self.events_in(term.events).items()
+            }
         if isinstance(term, rel.Union):
             return _union(self.pairs(operand) for operand in term.operands)
         if isinstance(term, rel.Inter):
@@ -133,7 +136,9 @@ class RelationEncoder:
         # Built from the instruction table rather than by testing all pairs: it is reflexive
         # and, but for RMWs and paired accesses, nothing else.
         executes = self.execution.executes
-        pairs: PairMap = {(event.id, event.id): executes[event.id] for event in self.structure.events}
+        pairs: PairMap = {
+            (event.id, event.id): executes[event.id] for event in self.structure.events
+        }
         for events in self.structure.instances.values():
             for a in events:
                 for b in events:
@@ -162,7 +167,9 @@ class RelationEncoder:
         events = self.structure.events
         if base is BaseRelation.LOC:
             return lambda a, b: (
-                self.execution.same_address(a, b) if events[a].is_memory and events[b].is_memory else False
+                self.execution.same_address(a, b)
+                if events[a].is_memory and events[b].is_memory
+                else False
             )
         if base is BaseRelation.INT:
             return lambda a, b: events[a].thread == events[b].thread and events[a].thread >= 0
@@ -170,7 +177,10 @@ class RelationEncoder:
             return lambda a, b: events[a].thread != events[b].thread or events[a].thread < 0
         return lambda a, b: (
             a == b
-            or (events[a].thread == events[b].thread >= 0 and events[a].instruction == events[b].instruction)
+            or (
+                events[a].thread == events[b].thread >= 0
+                and events[a].instruction == events[b].instruction
+            )
         )
 
     def _as_predicate(self, term: rel.RelTerm) -> Predicate | None:
@@ -185,10 +195,15 @@ class RelationEncoder:
             predicate = self._as_predicate(test)
             if predicate is not None:
                 return _prune(
-                    {pair: all_of((c, predicate(*pair))) for pair, c in self.pairs(filtered).items()}
+                    {
+                        pair: all_of((c, predicate(*pair)))
+                        for pair, c in self.pairs(filtered).items()
+                    }
                 )
         first, second = self.pairs(left), self.pairs(right)
-        return _prune({pair: all_of((c, second[pair])) for pair, c in first.items() if pair in second})
+        return _prune(
+            {pair: all_of((c, second[pair])) for pair, c in first.items() if pair in second}
+        )
 
     def _difference(self, left: rel.RelTerm, right: rel.RelTerm) -> PairMap:
         first = self.pairs(left)
@@ -196,7 +211,9 @@ class RelationEncoder:
             return {}
         predicate = self._as_predicate(right)
         if predicate is not None:
-            return _prune({pair: all_of((c, negation(predicate(*pair)))) for pair, c in first.items()})
+            return _prune(
+                {pair: all_of((c, negation(predicate(*pair)))) for pair, c in first.items()}
+            )
         second = self.pairs(right)
         return _prune(
             {
@@ -218,12 +235,16 @@ class RelationEncoder:
     def encode_axiom(self, axiom: rel.Axiom) -> list[z3.BoolRef]:
         """Constraints saying `axiom` holds."""
         if axiom.kind is AxiomKind.EMPTY:
-            return [as_bool(negation(c)) for c in self.pairs(axiom.relation).values() if c is not False]
+            return [
+                as_bool(negation(c)) for c in self.pairs(axiom.relation).values() if c is not False
+            ]
         relation = axiom.relation
         if axiom.kind is AxiomKind.IRREFLEXIVE:
             inner = _unwrap(relation)
             if not isinstance(inner, rel.Plus):
-                return [as_bool(negation(c)) for (a, b), c in self.pairs(relation).items() if a == b]
+                return [
+                    as_bool(negation(c)) for (a, b), c in self.pairs(relation).items() if a == b
+                ]
             relation = inner.relation
         return self._acyclic(axiom.name, _drop_closures(relation))
 

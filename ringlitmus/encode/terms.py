@@ -9,7 +9,7 @@ import z3
 from ringlitmus.ir import ArithOp, CmpOp
 from ringlitmus.symbolic import (
     All,
-    Any_,
+    AnyOf,
     Arith,
     Choice,
     Cmp,
@@ -133,7 +133,9 @@ class SymbolicTranslator:
         else:
             assert isinstance(value, Ite)
             result = z3.If(
-                as_bool(self.guard(value.condition)), self.value(value.then), self.value(value.otherwise)
+                as_bool(self.guard(value.condition)),
+                self.value(value.then),
+                self.value(value.otherwise),
             )
         self._values[value] = result
         return result
@@ -170,7 +172,7 @@ class SymbolicTranslator:
         elif isinstance(guard, All):
             result = all_of(self.guard(operand) for operand in guard.operands)
         else:
-            assert isinstance(guard, Any_)
+            assert isinstance(guard, AnyOf)
             result = any_of(self.guard(operand) for operand in guard.operands)
         self._guards[guard] = result
         return result

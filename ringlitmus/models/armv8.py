@@ -15,12 +15,12 @@ from ringlitmus.models.relations import (
     BaseRelation,
     BaseSet,
     Diff,
+    EventSet,
     Inter,
     Model,
     Plus,
     Range,
     Rel,
-    Set_,
     SetDiff,
     acyclic,
     define,
@@ -32,17 +32,17 @@ from ringlitmus.models.relations import (
 )
 
 # Event sets.
-R = Set_(BaseSet.R)
-W = Set_(BaseSet.W)
-M = Set_(BaseSet.M)
-A = Set_(BaseSet.A)
-Q = Set_(BaseSet.Q)
-L = Set_(BaseSet.L)
-NoRet = Set_(BaseSet.NO_RETURN)
-ISB = Set_(BaseSet.ISB)
-dmb_full = Set_(BaseSet.DMB_FULL)
-dmb_ld = Set_(BaseSet.DMB_LD)
-dmb_st = Set_(BaseSet.DMB_ST)
+R = EventSet(BaseSet.R)
+W = EventSet(BaseSet.W)
+M = EventSet(BaseSet.M)
+A = EventSet(BaseSet.A)
+Q = EventSet(BaseSet.Q)
+L = EventSet(BaseSet.L)
+NoRet = EventSet(BaseSet.NO_RETURN)
+ISB = EventSet(BaseSet.ISB)
+dmb_full = EventSet(BaseSet.DMB_FULL)
+dmb_ld = EventSet(BaseSet.DMB_LD)
+dmb_st = EventSet(BaseSet.DMB_ST)
 
 # Base relations.
 po = Rel(BaseRelation.PO)

@@ -58,7 +58,7 @@ class BaseRelation(Enum):
 
 
 @dataclass(frozen=True)
-class Set_:
+class EventSet:
     """A base event set."""
 
     base: BaseSet
@@ -109,7 +109,7 @@ class Range:
         return f"range({self.relation})"
 
 
-SetTerm = Set_ | SetUnion | SetInter | SetDiff | Range
+SetTerm = EventSet | SetUnion | SetInter | SetDiff | Range
 
 # --------------------------------------------------------------------------- relations
 

@@ -1,0 +1,118 @@
+"""Summarise runs for programs: the `--json` document.
+
+The shape is a contract (issue 3, extended by issue 7); later issues add keys, none is renamed:
+
+    {"ringlitmus": VERSION, "model": "armv8", "results": [
+      {"file", "test", "format", "error": null | {"message", "file", "line", "column"},
+       "variants": [{"variant", "time_s", "outcomes": [{"name", "kind", "status", "expected",
+                     "ok", "witness", "execution", "reason"}], "states",
+                     "herd" (AArch64 files only): {"verdict", "observation", "validation"}}]}]}
+
+A file that could not be read or parsed has `test` and `format` null and no variants.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ringlitmus.errors import LitmusError
+from ringlitmus.reports import FileReport, verdict_value
+from ringlitmus.reports.herd import judge_outcome
+
+if TYPE_CHECKING:
+    from ringlitmus.outcomes import OutcomeResult, TestResult, VariantResult
+
+
+def build_document(reports: Iterable[FileReport], version: str, model: str) -> dict[str, Any]:
+    """The JSON document as Python data."""
+    return {
+        "ringlitmus": version,
+        "model": model,
+        "results": [file_entry(report) for report in reports],
+    }
+
+
+def render_json(reports: Iterable[FileReport], version: str, model: str) -> str:
+    """The JSON document as text (UTF-8, two-space indent, trailing newline)."""
+    document = build_document(reports, version, model)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def file_entry(report: FileReport) -> dict[str, Any]:
+    """One element of `results`."""
+    result = report.result
+    if result is None:
+        return {
+            "file": report.file,
+            "test": None,
+            "format": None,
+            "error": error_entry(report.error, report.file),
+            "variants": [],
+        }
+    return {
+        "file": result.file,
+        "test": result.test,
+        "format": result.format,
+        "error": _result_error(result, report),
+        "variants": [variant_entry(result, variant) for variant in result.variants],
+    }
+
+
+def _result_error(result: TestResult, report: FileReport) -> dict[str, Any] | None:
+    if report.error is not None:
+        return error_entry(report.error, report.file)
+    if result.error is not None:
+        return {"message": result.error, "file": result.file, "line": None, "column": None}
+    return None
+
+
+def error_entry(error: LitmusError | None, file: str) -> dict[str, Any]:
+    """`{"message", "file", "line", "column"}`; line and column are null without a span."""
+    if error is None:
+        return {"message": "no result", "file": file, "line": None, "column": None}
+    span = error.span
+    return {
+        "message": error.message,
+        "file": span.file if span else file,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+    }
+
+
+def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:
+    """One element of `variants`, with herd's answers for AArch64 files."""
+    entry: dict[str, Any] = {
+        "variant": variant.variant,
+        "time_s": variant.time_s,
+        "outcomes": [outcome_entry(outcome) for outcome in variant.outcomes],
+        "states": [dict(state) for state in variant.states] if variant.states is not None else None,
+    }
+    if result.format == "aarch64" and variant.outcomes:
+        # A herd test has one final condition, so one outcome.
+        judgement = judge_outcome(variant.outcomes[0])
+        entry["herd"] = {
+            "verdict": judgement.verdict.value,
+            "observation": judgement.observation.value,
+            "validation": judgement.validation.value,
+        }
+    return entry
+
+
+def outcome_entry(outcome: OutcomeResult) -> dict[str, Any]:
+    """One element of `outcomes`."""
+    return {
+        "name": outcome.name,
+        "kind": outcome.kind.value,
+        "status": verdict_value(outcome.status),
+        "expected": outcome.expected.value if outcome.expected is not None else None,
+        "ok": outcome.ok,
+        "witness": dict(outcome.witness) if outcome.witness is not None else None,
+        "execution": (
+            {key: list(value) for key, value in outcome.execution.items()}
+            if outcome.execution is not None
+            else None
+        ),
+        "reason": outcome.reason,
+    }

@@ -1,0 +1,261 @@
+"""Summarise runs for people: a rich table per file, witnesses, errors with a caret.
+
+Everything is printed through a `rich.console.Console` the caller passes in, so tests render
+with a fixed-width console without colour. User text (messages, source lines, names) goes
+through `rich.text.Text`, never markup: `[X1]` in a litmus file is not a style.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ringlitmus import ir
+from ringlitmus.errors import LitmusError
+from ringlitmus.reports import (
+    REACHABLE,
+    UNKNOWN,
+    FileReport,
+    FileStatus,
+    file_status,
+    is_reachable_forbidden,
+    verdict_value,
+)
+
+if TYPE_CHECKING:
+    from ringlitmus.outcomes import OutcomeResult, TestResult, VariantResult
+
+BUG_REPORT_HINT = "please report it with the file and command that caused it"
+
+_MARKS = {True: "✓", False: "✗", None: "?"}
+_MARK_STYLES = {True: "green", False: "bold red", None: "yellow"}
+# A REQUIRED outcome's status is whether a violation is reachable: say it in those words.
+_REQUIRED_WORDS = {REACHABLE: "violated", "unreachable": "holds", UNKNOWN: "unknown"}
+_TAB_SIZE = 8
+
+
+# --------------------------------------------------------------------------- results
+
+
+def render_result(console: Console, report: FileReport, show_states: bool = False) -> None:
+    """The table, the witnesses worth reading, the states if asked, and a summary line."""
+    result = report.result
+    if result is None:
+        return
+    console.print(Text(f"{result.test}  {result.file}", style="bold"), soft_wrap=True)
+    console.print(result_table(result))
+    for line in outcome_notes(result):
+        console.print(line, soft_wrap=True)
+    if show_states:
+        for line in state_lines(result):
+            console.print(line, soft_wrap=True)
+    console.print(summary_line(report), soft_wrap=True)
+
+
+def status_words(outcome: OutcomeResult) -> str:
+    """`reachable`, `unreachable`, `unknown`; `holds` / `violated` for a REQUIRED outcome."""
+    status = verdict_value(outcome.status)
+    if outcome.kind is ir.OutcomeKind.REQUIRED:
+        return _REQUIRED_WORDS.get(status, status)
+    return status
+
+
+def result_table(result: TestResult) -> Table:
+    """One row per outcome, one column per variant; ✓ meets the file's claim, ✗ does not."""
+    table = Table()
+    table.add_column("outcome")
+    for variant in result.variants:
+        table.add_column(variant.variant)
+    names: list[tuple[str, ir.OutcomeKind]] = []
+    for variant in result.variants:
+        for outcome in variant.outcomes:
+            if (outcome.name, outcome.kind) not in names:
+                names.append((outcome.name, outcome.kind))
+    for name, kind in names:
+        cells: list[Text] = [Text(f"{kind.value} {name}")]
+        for variant in result.variants:
+            found = _find(variant, name)
+            if found is None:
+                cells.append(Text("—"))
+                continue
+            cell = Text(status_words(found) + " ")
+            cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
+            cells.append(cell)
+        table.add_row(*cells)
+    return table
+
+
+def _find(variant: VariantResult, name: str) -> OutcomeResult | None:
+    return next((outcome for outcome in variant.outcomes if outcome.name == name), None)
+
+
+def outcome_notes(result: TestResult) -> list[Text]:
+    """Below the table: unknowns with their reason, failed claims, reachable forbidden outcomes
+    with their witness (final state, rf and co)."""
+    lines: list[Text] = []
+    several = len(result.variants) > 1 or any(v.variant != "default" for v in result.variants)
+    for variant in result.variants:
+        for outcome in variant.outcomes:
+            where = f"{outcome.name} [{variant.variant}]" if several else outcome.name
+            status = verdict_value(outcome.status)
+            if status == UNKNOWN:
+                line = Text("? ", style=_MARK_STYLES[None])
+                line.append(f"{where}: unknown: {outcome.reason or 'the solver gave no reason'}")
+                lines.append(line)
+                continue
+            if outcome.ok is not False and not is_reachable_forbidden(outcome):
+                continue
+            line = Text(_MARKS[outcome.ok] + " ", style=_MARK_STYLES[outcome.ok])
+            line.append(f"{where}: {_claim(outcome)}")
+            lines.append(line)
+            lines.extend(witness_lines(outcome))
+    return lines
+
+
+def _claim(outcome: OutcomeResult) -> str:
+    words = f"{outcome.kind.value} outcome {status_words(outcome)}"
+    if outcome.expected is not None:
+        return (
+            f"{words}, as expected" if outcome.ok else f"{words}, expected {outcome.expected.value}"
+        )
+    if outcome.ok is False:
+        return f"{words}: the file states no expectation, so this fails"
+    return words
+
+
+def witness_lines(outcome: OutcomeResult) -> list[Text]:
+    """The witness of a reached outcome: final state, then the rf and co choices."""
+    if outcome.witness is None:
+        if verdict_value(outcome.status) == REACHABLE:
+            return [Text("    (no witness recorded)")]
+        return [Text("    no execution reaches it (proved)")]
+    lines = [Text("    final state: " + format_state(outcome.witness))]
+    execution = outcome.execution or {}
+    for relation in ("rf", "co"):
+        edges = execution.get(relation, [])
+        for index, edge in enumerate(edges):
+            label = f"{relation}:" if index == 0 else ""
+            lines.append(Text(f"    {label:<4}{edge}"))
+    return lines
+
+
+def format_state(state: dict[str, int]) -> str:
+    """`CPU1.harvested=2 CPU1.slot=0 gfn2.flags=0`."""
+    return " ".join(f"{name}={value}" for name, value in state.items())
+
+
+def state_lines(result: TestResult) -> list[Text]:
+    """Every reachable final state of each variant (`--states`)."""
+    lines: list[Text] = []
+    for variant in result.variants:
+        if variant.states is None:
+            continue
+        count = len(variant.states)
+        lines.append(Text(f"reachable final states of {variant.variant} ({count}):"))
+        lines.extend(Text("    " + format_state(state)) for state in variant.states)
+        if not variant.states_complete:
+            plural = "s" if count != 1 else ""
+            lines.append(Text(f"    (stopped after {count} state{plural}: there may be more)"))
+    return lines
+
+
+def summary_line(report: FileReport) -> Text:
+    """`PASSED seed.litmus: 2 results, 2 as expected, 0 failed, 0 unknown`."""
+    status = file_status(report)
+    line = Text(status.value.upper(), style=_STATUS_STYLES[status])
+    if report.result is None:
+        line.append(f" {report.file}")
+        return line
+    outcomes = [o for variant in report.result.variants for o in variant.outcomes]
+    passed = sum(1 for outcome in outcomes if outcome.ok is True)
+    failed = sum(1 for outcome in outcomes if outcome.ok is False)
+    unknown = len(outcomes) - passed - failed
+    line.append(
+        f" {report.file}: {len(outcomes)} result{'s' if len(outcomes) != 1 else ''}, "
+        f"{passed} as expected, {failed} failed, {unknown} unknown"
+    )
+    return line
+
+
+_STATUS_STYLES = {
+    FileStatus.PASSED: "bold green",
+    FileStatus.UNKNOWN: "bold yellow",
+    FileStatus.FAILED: "bold red",
+    FileStatus.ERROR: "bold red",
+}
+
+
+def render_totals(console: Console, reports: Sequence[FileReport]) -> None:
+    """`3 files: 1 passed, 1 failed, 0 unknown, 1 error` (after several files)."""
+    counts = {status: 0 for status in FileStatus}
+    for report in reports:
+        counts[file_status(report)] += 1
+    errors = counts[FileStatus.ERROR]
+    console.print(
+        Text(
+            f"{len(reports)} files: {counts[FileStatus.PASSED]} passed, "
+            f"{counts[FileStatus.FAILED]} failed, {counts[FileStatus.UNKNOWN]} unknown, "
+            f"{errors} error{'s' if errors != 1 else ''}"
+        ),
+        soft_wrap=True,
+    )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def render_error(console: Console, error: LitmusError, file: str) -> None:
+    """`file:line:col: error: message`, the source line, a caret under the column, and what
+    the parser expected."""
+    where = str(error.span) if error.span is not None else file
+    header = Text(f"{where}: ")
+    header.append("error:", style="bold red")
+    header.append(f" {error.message}")
+    console.print(header, soft_wrap=True)
+    if error.span is not None and error.source_line is not None:
+        for line in source_excerpt(
+            error.source_line, error.span.line, error.span.column, _underline_length(error)
+        ):
+            console.print(line, soft_wrap=True)
+    if error.expected:
+        console.print(Text("expected one of: " + ", ".join(error.expected)), soft_wrap=True)
+
+
+def _underline_length(error: LitmusError) -> int:
+    span = error.span
+    if span is None or span.end_column is None or span.end_line not in (None, span.line):
+        return 1
+    return max(1, span.end_column - span.column)
+
+
+def source_excerpt(source_line: str, line: int, column: int, length: int = 1) -> list[Text]:
+    """The source line with its number, and a caret (`^~~~`) under columns column..+length."""
+    gutter = f"{line:>5} | "
+    prefix = source_line[: max(column - 1, 0)]
+    # Expand tabs in the prefix and the line alike so the caret lands under its character.
+    expanded = source_line.rstrip("\r\n").expandtabs(_TAB_SIZE)
+    caret_at = len(prefix.expandtabs(_TAB_SIZE))
+    length = max(1, min(length, len(expanded) - caret_at))
+    source = Text(gutter)
+    source.append(expanded)
+    caret = Text(" " * (len(gutter) - 2) + "| " + " " * caret_at)
+    caret.append("^" + "~" * (length - 1), style="bold red")
+    return [source, caret]
+
+
+def render_internal_error(console: Console, exception: BaseException, debug: bool) -> None:
+    """Our bug, not the user's: one line asking for a report; the traceback with `--debug`."""
+    if debug:
+        console.print(Text("".join(traceback.format_exception(exception)).rstrip()), soft_wrap=True)
+    message = Text("ringlitmus: internal error: ", style="bold red")
+    message.append(
+        f"{type(exception).__name__}: {exception}. This is a bug in ringlitmus; {BUG_REPORT_HINT}"
+    )
+    if not debug:
+        message.append(" (run again with --debug for the traceback)")
+    console.print(message, soft_wrap=True)

@@ -1,0 +1,124 @@
+"""The rich report for people (reports/text.py), on a fixed-width console without colour."""
+
+from __future__ import annotations
+
+from result_builders import console_text, make_console
+from rich.console import Console
+from syrupy.assertion import SnapshotAssertion
+
+from ringlitmus.errors import LitmusSyntaxError, Span, UsageError
+from ringlitmus.reports import FileReport
+from ringlitmus.reports.text import (
+    render_error,
+    render_internal_error,
+    render_result,
+    render_totals,
+    source_excerpt,
+)
+
+
+def test_seed_table(console: Console, seed_report: FileReport, snapshot: SnapshotAssertion) -> None:
+    render_result(console, seed_report)
+    text = console_text(console)
+    assert text == snapshot
+    assert "reachable ✓" in text
+    assert "unreachable ✓" in text
+
+
+def test_reachable_forbidden_outcome_shows_its_witness(
+    console: Console, seed_report: FileReport
+) -> None:
+    render_result(console, seed_report)
+    text = console_text(console)
+    assert "lost_page [before]: forbidden outcome reachable, as expected" in text
+    assert "final state: CPU1.harvested=2 CPU1.slot=0 gfn2.flags=0 gfn2.slot=1" in text
+    assert "rf: CPU0:W gfn2.flags -rf-> CPU1:R gfn2.flags" in text
+    assert "co: gfn2.flags: 0 -co-> 1 -co-> 2 -co-> 0" in text
+    assert "lost_page [after]" not in text
+    assert text.rstrip().endswith("2 results, 2 as expected, 0 failed, 0 unknown")
+
+
+def test_failures_unknowns_and_states(
+    console: Console, mixed_report: FileReport, snapshot: SnapshotAssertion
+) -> None:
+    render_result(console, mixed_report, show_states=True)
+    text = console_text(console)
+    assert text == snapshot
+    assert "reachable ✗" in text
+    assert "unknown ?" in text
+    assert "holds ✓" in text and "violated ✗" in text
+    assert "? lost_page [after]: unknown: solver gave up (timeout)" in text
+    assert "✗ lost_page [before]: forbidden outcome reachable, expected unreachable" in text
+    assert "(stopped after 1 state: there may be more)" in text
+    assert text.rstrip().splitlines()[-1].startswith("FAILED litmus/mixed.litmus")
+
+
+def test_totals_count_files_by_status(seed_report: FileReport, mixed_report: FileReport) -> None:
+    console = make_console()
+    render_totals(
+        console, [seed_report, mixed_report, FileReport("bad.litmus", error=UsageError("x"))]
+    )
+    assert console_text(console) == "3 files: 1 passed, 1 failed, 0 unknown, 1 error\n"
+
+
+def test_error_has_location_source_caret_and_expected(
+    console: Console, snapshot: SnapshotAssertion
+) -> None:
+    error = LitmusSyntaxError(
+        "unexpected ';', expected ',' or ']'",
+        Span("bad.litmus", 6, 13),
+        expected=("','", "']'"),
+        source_line=" LDR X0,[X1 ;",
+    )
+    render_error(console, error, "bad.litmus")
+    text = console_text(console)
+    assert text == snapshot
+    lines = text.splitlines()
+    assert lines[0] == "bad.litmus:6:13: error: unexpected ';', expected ',' or ']'"
+    assert lines[1].endswith(" LDR X0,[X1 ;")
+    caret = lines[2].index("^")
+    assert lines[1][caret] == ";"
+    assert lines[3] == "expected one of: ',', ']'"
+    assert "Traceback" not in text
+
+
+def test_error_without_span_names_the_file(console: Console) -> None:
+    render_error(console, UsageError("cannot read 'gone.litmus': No such file"), "gone.litmus")
+    assert console_text(console) == "gone.litmus: error: cannot read 'gone.litmus': No such file\n"
+
+
+def test_error_text_is_not_markup(console: Console) -> None:
+    error = LitmusSyntaxError("bad [bold]X1[/bold]", Span("f", 1, 1), source_line="[x]=1")
+    render_error(console, error, "f")
+    assert "bad [bold]X1[/bold]" in console_text(console)
+    assert "[x]=1" in console_text(console)
+
+
+def test_caret_follows_tabs_and_underlines_the_span() -> None:
+    source, caret = (line.plain for line in source_excerpt("\tr0 = load x", 3, 7, 4))
+    assert source.index("load") == caret.index("^")
+    assert caret.endswith("^~~~")
+
+
+def test_caret_stays_on_the_line_when_the_column_is_past_its_end() -> None:
+    source, caret = (line.plain for line in source_excerpt("abc", 1, 4))
+    assert caret.index("^") == source.index("abc") + 3
+
+
+def test_internal_error_is_one_line_without_debug(console: Console) -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        render_internal_error(console, error, debug=False)
+    text = console_text(console)
+    assert len(text.splitlines()) == 1
+    assert "internal error: ValueError: boom" in text
+    assert "Traceback" not in text
+
+
+def test_internal_error_shows_traceback_with_debug(console: Console) -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        render_internal_error(console, error, debug=True)
+    assert "Traceback" in console_text(console)
