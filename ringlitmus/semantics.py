@@ -242,6 +242,7 @@ class _ThreadRunner:
         self.bases = bases
         self.guard: Guard = True
         self.registers: dict[str, RegisterState] = {}
+        self.initial_states: dict[str, RegisterState] = {}
         self.initial: dict[str, ir.Expr] = dict(thread.registers)
         self.pending: dict[str, list[tuple[Guard, dict[str, RegisterState]]]] = {}
         self.ctrl: Provenance = {}
@@ -253,8 +254,7 @@ class _ThreadRunner:
 
     def read_register(self, name: str, span: Span | None) -> RegisterState:
         if name not in self.registers:
-            initial = self.initial.get(name, ir.Const(0))
-            self.registers[name] = RegisterState(_constant(initial, self.bases, span), {}, {})
+            self.registers[name] = self._initial_state(name)
         return self.registers[name]
 
     def evaluate(self, expr: ir.Expr, span: Span | None) -> RegisterState:
@@ -432,22 +432,40 @@ class _ThreadRunner:
         names = set().union(*(state.keys() for _, state in incoming))
         merged: dict[str, RegisterState] = {}
         for name in names:
-            states = [
-                (guard, state.get(name) or self._initial_state(name)) for guard, state in incoming
-            ]
-            value = states[-1][1].value
-            for guard, state in reversed(states[:-1]):
-                value = ite(guard, state.value, value)
-            merged[name] = RegisterState(
-                value,
-                _merge_provenance(*((guard, state.deps) for guard, state in states)),
-                _merge_provenance(*((guard, state.pick) for guard, state in states)),
+            merged[name] = self._merge_register(
+                [(guard, state.get(name) or self._initial_state(name)) for guard, state in incoming]
             )
         self.registers = merged
 
+    @staticmethod
+    def _merge_register(states: list[tuple[Guard, RegisterState]]) -> RegisterState:
+        """One register's state where paths join: an ite over the distinct incoming states.
+
+        Most registers arrive unchanged along every path (the same object); grouping by
+        identity keeps them as they are instead of building an ite per incoming edge.
+        """
+        groups: dict[int, tuple[list[Guard], RegisterState]] = {}
+        for guard, state in states:
+            groups.setdefault(id(state), ([], state))[0].append(guard)
+        if len(groups) == 1:
+            return states[0][1]
+        distinct = [(disjoin(*guards), state) for guards, state in groups.values()]
+        value = distinct[-1][1].value
+        for guard, state in reversed(distinct[:-1]):
+            value = ite(guard, state.value, value)
+        return RegisterState(
+            value,
+            _merge_provenance(*((guard, state.deps) for guard, state in distinct)),
+            _merge_provenance(*((guard, state.pick) for guard, state in distinct)),
+        )
+
     def _initial_state(self, name: str) -> RegisterState:
-        initial = self.initial.get(name, ir.Const(0))
-        return RegisterState(_constant(initial, self.bases, self.thread.span), {}, {})
+        if name not in self.initial_states:
+            initial = self.initial.get(name, ir.Const(0))
+            self.initial_states[name] = RegisterState(
+                _constant(initial, self.bases, self.thread.span), {}, {}
+            )
+        return self.initial_states[name]
 
     def step(self, position: int, instruction: ir.Instruction) -> None:
         span = instruction.span

@@ -16,6 +16,27 @@ from dataclasses import dataclass
 from ringlitmus.ir import ArithOp, CmpOp
 
 
+def _cached_hash(cls: type) -> type:
+    """Remember a node's hash: guards are deep trees, hashed again and again as dict keys."""
+    compute = cls.__hash__
+
+    def cached_hash(self: object) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = compute(self)  # type: ignore[misc]
+            object.__setattr__(self, "_hash", cached)
+        return cached  # type: ignore[no-any-return]
+
+    def state_without_hash(self: object) -> dict[str, object]:
+        # String hashes differ between processes: never ship a cached one.
+        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
+
+    cls.__hash__ = cached_hash  # type: ignore[method-assign,assignment]
+    cls.__getstate__ = state_without_hash  # type: ignore[attr-defined]
+    return cls
+
+
+@_cached_hash
 @dataclass(frozen=True)
 class ReadValue:
     """The value returned by read event `event`."""
@@ -23,6 +44,7 @@ class ReadValue:
     event: int
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class Choice:
     """A free boolean the hardware picks (does a store-exclusive succeed?)."""
@@ -30,6 +52,7 @@ class Choice:
     name: str
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class Arith:
     """`left op right` on symbolic values."""
@@ -39,6 +62,7 @@ class Arith:
     right: Value
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class Ite:
     """`condition ? then : otherwise`; register values merged where control flow joins."""
@@ -48,6 +72,7 @@ class Ite:
     otherwise: Value
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class Cmp:
     """`left op right` as a guard."""
@@ -57,6 +82,7 @@ class Cmp:
     right: Value
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class Not:
     """Negation of a guard."""
@@ -64,6 +90,7 @@ class Not:
     operand: Guard
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class All:
     """Conjunction of guards."""
@@ -71,6 +98,7 @@ class All:
     operands: tuple[Guard, ...]
 
 
+@_cached_hash
 @dataclass(frozen=True)
 class AnyOf:
     """Disjunction of guards."""
@@ -220,32 +248,50 @@ def _conjuncts(guard: Guard) -> tuple[Guard, ...]:
 
 def _merge_complements(disjuncts: list[Guard]) -> list[Guard]:
     """(g && c) || (g && !c) is g: where the two sides of a branch meet, the path condition
-    returns to what it was before the branch. Without this, guards grow with every if."""
-    merged = True
-    while merged and len(disjuncts) > 1:
-        merged = False
-        for i, first in enumerate(disjuncts):
-            for j in range(i + 1, len(disjuncts)):
-                common = _complementary(_conjuncts(first), _conjuncts(disjuncts[j]))
-                if common is not None:
-                    disjuncts = [g for k, g in enumerate(disjuncts) if k not in (i, j)]
-                    disjuncts.append(conjoin(*common))
-                    merged = True
-                    break
-            if merged:
+    returns to what it was before the branch. Without this, guards grow with every if.
+
+    Each disjunct is indexed by (its other conjuncts, one conjunct); a new disjunct looks up
+    its complement there, so a chain of `break`s out of a loop merges in linear passes.
+    """
+    order: dict[Guard, int] = {}
+    for guard in disjuncts:
+        for conjunct in _conjuncts(guard):
+            order.setdefault(conjunct, len(order))
+    present: dict[frozenset[Guard], Guard] = {}
+    index: dict[tuple[frozenset[Guard], Guard], frozenset[Guard]] = {}
+    pending = [frozenset(_conjuncts(guard)) for guard in disjuncts]
+    while pending:
+        conjuncts = pending.pop()
+        if conjuncts in present:
+            continue
+        partner = None
+        for conjunct in conjuncts:
+            rest = conjuncts - {conjunct}
+            other = index.get((rest, negate(conjunct)))
+            if other is not None and other in present:
+                partner = (other, rest)
                 break
-    return disjuncts
+        if partner is not None:
+            other, rest = partner
+            _forget(other, present, index)
+            pending.append(rest)
+            continue
+        # Keep the conjuncts in their first-seen order: deterministic terms, stable names.
+        ordered = sorted(conjuncts, key=lambda conjunct: order.get(conjunct, len(order)))
+        present[conjuncts] = conjoin(*ordered) if conjuncts else True
+        for conjunct in conjuncts:
+            index[(conjuncts - {conjunct}, conjunct)] = conjuncts
+    return list(present.values())
 
 
-def _complementary(first: tuple[Guard, ...], second: tuple[Guard, ...]) -> tuple[Guard, ...] | None:
-    """The shared conjuncts when two conjunctions differ only in one complementary pair."""
-    if len(first) != len(second):
-        return None
-    only_first = [g for g in first if g not in second]
-    only_second = [g for g in second if g not in first]
-    if len(only_first) == 1 and len(only_second) == 1 and negate(only_first[0]) == only_second[0]:
-        return tuple(g for g in first if g in second)
-    return None
+def _forget(
+    conjuncts: frozenset[Guard],
+    present: dict[frozenset[Guard], Guard],
+    index: dict[tuple[frozenset[Guard], Guard], frozenset[Guard]],
+) -> None:
+    del present[conjuncts]
+    for conjunct in conjuncts:
+        index.pop((conjuncts - {conjunct}, conjunct), None)
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import z3
 
 from ringlitmus import ir
+from ringlitmus.encode.domains import read_domains
 from ringlitmus.encode.terms import (
     Cond,
     Num,
@@ -52,7 +53,7 @@ class Execution:
 
 def encode_execution(structure: EventStructure) -> Execution:
     """Variables and well-formedness constraints of every candidate execution."""
-    execution = Execution(structure)
+    execution = Execution(structure, SymbolicTranslator(read_domains(structure)))
     symbols = execution.symbols
     for event in structure.events:
         execution.executes[event.id] = symbols.guard(event.guard)

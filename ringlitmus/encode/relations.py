@@ -15,7 +15,7 @@ from collections.abc import Callable
 import z3
 
 from ringlitmus.encode.execution import Execution, PairMap
-from ringlitmus.encode.terms import Cond, all_of, any_of, as_bool, negation
+from ringlitmus.encode.terms import Cond, all_of, any_of, as_bool, mk_implies, mk_less, negation
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind, BaseRelation, BaseSet
 from ringlitmus.semantics import EventKind, Pairs, Tag
@@ -261,8 +261,8 @@ class RelationEncoder:
             for event in (a, b):
                 if event not in clocks:
                     clocks[event] = z3.Int(f"{name}(e{event})")
-            edge = clocks[a] < clocks[b]
-            constraints.append(edge if condition is True else z3.Implies(condition, edge))
+            edge = mk_less(clocks[a], clocks[b])
+            constraints.append(edge if condition is True else mk_implies(condition, edge))
         return constraints
 
 

@@ -1,0 +1,263 @@
+"""Turn ring-DSL litmus text into IR: parse, splice in preludes, expand every variant.
+
+The pipeline: ring.lark parses each file (the test and the `*.prelude` files it includes);
+ring_tree.py turns the parse tree into syntax nodes; ring_declare.py evaluates constants, params
+and locations; ring_expand.py expands each thread once per variant; ring_outcomes.py resolves
+the outcomes and expectations. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from ringlitmus import ir
+from ringlitmus.errors import (
+    DuplicateNameError,
+    DuplicateThreadError,
+    IncludeError,
+    LitmusError,
+    LitmusSyntaxError,
+    Span,
+)
+from ringlitmus.frontends.build import (
+    add_source_line,
+    check_unique,
+    span_of,
+    syntax_error,
+    transform_tree,
+)
+from ringlitmus.frontends.ring_calls import check_procedures
+from ringlitmus.frontends.ring_declare import declare, variant_choices
+from ringlitmus.frontends.ring_expand import ThreadExpander
+from ringlitmus.frontends.ring_names import Names
+from ringlitmus.frontends.ring_outcomes import OutcomeBuilder, build_expectations
+from ringlitmus.frontends.ring_syntax import (
+    ArrayDefinition,
+    Definition,
+    ExpectationDefinition,
+    Include,
+    Item,
+    LocationDefinition,
+    OutcomeDefinition,
+    Procedure,
+    StructDefinition,
+    StructInstance,
+    TestName,
+    ThreadDefinition,
+    VariantDefinition,
+)
+from ringlitmus.frontends.ring_tree import SyntaxBuilder
+
+# Readable words for ring.lark's named terminals in "expected ..." messages.
+_WORDS = {
+    "NL": "end of line",
+    "NUMBER": "number",
+    "ORDERING": "ordering (plain, acquire, acquire-pc, release, acq_rel)",
+    "BARRIER_OPTION": "barrier option (ish, ishld, ishst, sy, ld, st)",
+    "LOAD_ACQUIRE": "'load-acq'",
+    "LOAD_ACQUIRE_PC": "'load-acq-pc'",
+    "STORE_RELEASE": "'store-rel'",
+    "VARIABLE_INDEX": "[variable]",
+}
+
+# Parse trees deeper than this are refused before any recursive walk over them.
+MAX_NESTING = 200
+
+# What an included file may hold: declarations, never threads, variants or outcomes.
+_PRELUDE_ITEMS = (
+    Definition,
+    LocationDefinition,
+    ArrayDefinition,
+    StructDefinition,
+    StructInstance,
+    Procedure,
+)
+
+_LEADING_COMMENTS = re.compile(r"\A(?:[ \t]*(?:#|//)[^\n]*\n|[ \t]*\n)*")
+
+
+def parse_ring(text: str, file: str, defines: Mapping[str, int] | None = None) -> ir.Test:
+    """Parse ring-DSL `text` read from `file` into an ir.Test.
+
+    Includes are read relative to `file`'s directory; `defines` (`-D NAME=VALUE`) override
+    number params. Every problem is a LitmusError with a span.
+    """
+    loader = _Loader()
+    try:
+        items = loader.load(text, file, (_identity(file),))
+        return _build_test(file, items, dict(defines or {}), _doc(text))
+    except LitmusError as error:
+        raise loader.with_source_line(error) from None
+
+
+@functools.cache
+def _parser() -> Lark:
+    """The ring-DSL parser, built once per process (it is immutable)."""
+    return Lark.open(
+        "ring.lark",
+        rel_to=__file__,
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def _identity(file: str) -> Path:
+    return Path(file).resolve()
+
+
+def _doc(text: str) -> str | None:
+    """The comment block the file opens with, as the test's description."""
+    block = _LEADING_COMMENTS.match(text)
+    lines = [re.sub(r"^\s*(#|//) ?", "", line) for line in (block[0] if block else "").splitlines()]
+    doc = "\n".join(lines).strip()
+    return doc or None
+
+
+class _Loader:
+    """Parses a file and the files it includes, each once; remembers texts for error lines."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._included: set[Path] = set()
+
+    def load(self, text: str, file: str, chain: tuple[Path, ...]) -> list[Item]:
+        """`text`'s items with includes spliced in place; `chain` is the include stack."""
+        self._texts[file] = text
+        parser = _parser()
+        try:
+            tree = parser.parse(text)
+        except UnexpectedInput as error:
+            raise _syntax_error(error, parser, text, file) from None
+        _check_nesting(tree, file)
+        items = transform_tree(SyntaxBuilder(file), tree)
+        assert isinstance(items, tuple)
+        loaded: list[Item] = []
+        for item in items:
+            if isinstance(item, Include):
+                loaded.extend(self._include(item, file, chain))
+            else:
+                loaded.append(item)
+        return loaded
+
+    def _include(self, include: Include, file: str, chain: tuple[Path, ...]) -> list[Item]:
+        path = os.path.normpath(os.path.join(os.path.dirname(file), include.path))
+        try:
+            identity = _identity(path)
+            if identity in chain:
+                cycle = " -> ".join(p.name for p in (*chain[chain.index(identity) :], identity))
+                raise IncludeError(f"include cycle: {cycle}", include.span)
+            if identity in self._included:
+                return []  # each file is read once, as with `#pragma once`
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise IncludeError(
+                f"cannot include '{include.path}': no file {path}", include.span
+            ) from None
+        except UnicodeDecodeError as error:
+            message = f"cannot include '{include.path}': not UTF-8 text ({error.reason})"
+            raise IncludeError(message, include.span) from None
+        except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+            reason = getattr(error, "strerror", None) or str(error)
+            raise IncludeError(f"cannot include '{include.path}': {reason}", include.span) from None
+        self._included.add(identity)
+        items = self.load(text, path, (*chain, identity))
+        for item in items:
+            if not isinstance(item, _PRELUDE_ITEMS):
+                raise IncludeError(
+                    f"an included file holds declarations only (const, param, struct, array, "
+                    f"locations, proc, include), not a {_kind(item)}",
+                    item.span,
+                )
+        return items
+
+    def with_source_line(self, error: LitmusError) -> LitmusError:
+        """`error` with the line of the file its span points into."""
+        if error.span is not None and error.span.file in self._texts:
+            return add_source_line(error, self._texts[error.span.file])
+        return error
+
+
+def _kind(item: Item) -> str:
+    return type(item).__name__.replace("Definition", "").lower() or "item"
+
+
+def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) -> LitmusSyntaxError:
+    """build.py's syntax error, saying "end of line" where the token is a newline."""
+    result = syntax_error(error, parser, text, file, _WORDS)
+    token = getattr(error, "token", None)
+    if isinstance(token, Token) and token.type == "_NL":
+        _, separator, expected = result.message.partition(", expected ")
+        result.message = "unexpected end of line" + (separator + expected if separator else "")
+        result.args = (result.message,)
+    line = (result.source_line or "").lstrip()
+    if line.startswith("else") and not (line[4:5].isalnum() or line[4:5] == "_"):
+        # A newline ends the `if` statement, so a leading `else` reads as a procedure call.
+        result.message += "; `else` goes on the line of the `}` it follows: `} else {`"
+        result.args = (result.message,)
+    return result
+
+
+def _check_nesting(tree: Tree[Token], file: str) -> None:
+    """Refuse absurdly deep trees (`((((...))))`) before recursive code walks them."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise LitmusSyntaxError(
+                f"nested more than {MAX_NESTING} levels deep", span_of(node.meta, file)
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+
+
+def _build_test(
+    file: str, items: Sequence[Item], defines: Mapping[str, int], doc: str | None
+) -> ir.Test:
+    """The Test: declarations, one Program per variant, outcomes and expectations."""
+    declarations = declare(items, defines)
+    base = declarations.names
+    procedures = [item for item in items if isinstance(item, Procedure)]
+    check_procedures(procedures)
+    threads = [item for item in items if isinstance(item, ThreadDefinition)]
+    check_unique(((t.name, t.span) for t in threads), DuplicateThreadError, "thread")
+    if not threads:
+        raise LitmusSyntaxError("a test needs at least one `thread`", Span(file, 1, 1))
+    variants = [item for item in items if isinstance(item, VariantDefinition)]
+    registers: dict[str, dict[str, frozenset[str]]] = {t.name: {} for t in threads}
+    built = []
+    for name, choices, span in variant_choices(variants, base.choices, base.numbers):
+        names = Names(base.numbers, choices, base.scalars, base.arrays)
+        program_threads = []
+        for thread in threads:
+            expander = ThreadExpander(thread, names, procedures)
+            program_threads.append(expander.expand())
+            registers[thread.name][name] = frozenset(expander.registers)
+        program = ir.Program(tuple(program_threads), declarations.locations)
+        built.append(ir.Variant(name, program, span))
+    outcome_definitions = [item for item in items if isinstance(item, OutcomeDefinition)]
+    outcomes = OutcomeBuilder(file, base, registers).outcomes(outcome_definitions)
+    expectations = build_expectations(
+        [item for item in items if isinstance(item, ExpectationDefinition)],
+        [variant.name for variant in built],
+        [outcome.name for outcome in outcomes],
+    )
+    test_names = [item for item in items if isinstance(item, TestName)]
+    if len(test_names) > 1:
+        raise DuplicateNameError("the test is named twice", test_names[1].span)
+    return ir.Test(
+        file=file,
+        name=test_names[0].name if test_names else Path(file).stem,
+        format=ir.Format.RING,
+        variants=tuple(built),
+        outcomes=outcomes,
+        expectations=expectations,
+        doc=doc,
+        span=Span(file, 1, 1),
+    )
