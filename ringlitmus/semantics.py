@@ -24,6 +24,9 @@ from ringlitmus import ir
 from ringlitmus.errors import Span, UndeclaredLocationError, UnsupportedInstructionError
 from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
 from ringlitmus.symbolic import (
+    All,
+    AnyOf,
+    Block,
     Choice,
     Guard,
     ReadValue,
@@ -35,6 +38,9 @@ from ringlitmus.symbolic import (
     ite,
     negate,
 )
+
+# Path conditions longer than this many conjuncts get a name where paths join.
+_SHORT_GUARD = 3
 
 # Where locations live: far apart, so that no small integer a test stores is also an address.
 ADDRESS_BASE = 0x1000
@@ -243,6 +249,7 @@ class _ThreadRunner:
         self.guard: Guard = True
         self.registers: dict[str, RegisterState] = {}
         self.initial_states: dict[str, RegisterState] = {}
+        self.blocks = 0
         self.initial: dict[str, ir.Expr] = dict(thread.registers)
         self.pending: dict[str, list[tuple[Guard, dict[str, RegisterState]]]] = {}
         self.ctrl: Provenance = {}
@@ -425,7 +432,7 @@ class _ThreadRunner:
         if not incoming:
             self.guard = False
             return
-        self.guard = disjoin(*(guard for guard, _ in incoming))
+        self.guard = self.name_path(label, disjoin(*(guard for guard, _ in incoming)))
         if len(incoming) == 1:
             self.registers = incoming[0][1]
             return
@@ -433,12 +440,17 @@ class _ThreadRunner:
         merged: dict[str, RegisterState] = {}
         for name in names:
             merged[name] = self._merge_register(
-                [(guard, state.get(name) or self._initial_state(name)) for guard, state in incoming]
+                label,
+                [
+                    (guard, state.get(name) or self._initial_state(name))
+                    for guard, state in incoming
+                ],
             )
         self.registers = merged
 
-    @staticmethod
-    def _merge_register(states: list[tuple[Guard, RegisterState]]) -> RegisterState:
+    def _merge_register(
+        self, label: str, states: list[tuple[Guard, RegisterState]]
+    ) -> RegisterState:
         """One register's state where paths join: an ite over the distinct incoming states.
 
         Most registers arrive unchanged along every path (the same object); grouping by
@@ -449,7 +461,7 @@ class _ThreadRunner:
             groups.setdefault(id(state), ([], state))[0].append(guard)
         if len(groups) == 1:
             return states[0][1]
-        distinct = [(disjoin(*guards), state) for guards, state in groups.values()]
+        distinct = [(self.any_edge(label, guards), state) for guards, state in groups.values()]
         value = distinct[-1][1].value
         for guard, state in reversed(distinct[:-1]):
             value = ite(guard, state.value, value)
@@ -458,6 +470,29 @@ class _ThreadRunner:
             _merge_provenance(*((guard, state.deps) for guard, state in distinct)),
             _merge_provenance(*((guard, state.pick) for guard, state in distinct)),
         )
+
+    def any_edge(self, label: str, guards: list[Guard]) -> Guard:
+        """ "One of these incoming edges was taken", named when there are many of them.
+
+        Simplifying a disjunction of many edges (the `break`s of a loop) costs more than it
+        saves: it is only needed as a condition, so it becomes one named block.
+        """
+        if len(guards) <= 2:
+            return disjoin(*guards)
+        if any(guard is True for guard in guards):
+            return True
+        self.blocks += 1
+        return Block(f"{self.thread.name}:{label}:{self.blocks}", AnyOf(tuple(guards)))
+
+    def name_path(self, label: str, guard: Guard) -> Guard:
+        """Name a join point's path condition once it stops being a short conjunction."""
+        if isinstance(guard, bool | Block) or (
+            isinstance(guard, All) and len(guard.operands) <= _SHORT_GUARD
+        ):
+            return guard
+        if not isinstance(guard, All | AnyOf):
+            return guard
+        return Block(f"{self.thread.name}:{label}", guard)
 
     def _initial_state(self, name: str) -> RegisterState:
         if name not in self.initial_states:

@@ -106,8 +106,27 @@ class AnyOf:
     operands: tuple[Guard, ...]
 
 
+@dataclass(frozen=True, eq=False)
+class Block:
+    """A path condition named where control flow joins, so that guards stay small.
+
+    After a loop with `break`s the path condition is a conjunction as long as the loop; naming
+    it once keeps every later guard a few nodes deep. A block is its definition: identity is
+    the (unique) name, and evaluation and translation look through to the definition.
+    """
+
+    name: str
+    definition: Guard
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Block) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("block", self.name))
+
+
 Value = int | ReadValue | Arith | Ite
-Guard = bool | Cmp | Not | All | AnyOf | Choice
+Guard = bool | Cmp | Not | All | AnyOf | Choice | Block
 
 # --------------------------------------------------------------------------- concrete semantics
 
@@ -297,7 +316,12 @@ def _forget(
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(value: Value, reads: Mapping[int, int], choices: Mapping[str, bool]) -> int:
+def evaluate(
+    value: Value,
+    reads: Mapping[int, int],
+    choices: Mapping[str, bool],
+    blocks: dict[str, bool] | None = None,
+) -> int:
     """The concrete value of `value` given every read's value and every choice."""
     if isinstance(value, int):
         return value
@@ -305,28 +329,46 @@ def evaluate(value: Value, reads: Mapping[int, int], choices: Mapping[str, bool]
         return reads[value.event]
     if isinstance(value, Arith):
         return apply_arith(
-            value.op, evaluate(value.left, reads, choices), evaluate(value.right, reads, choices)
+            value.op,
+            evaluate(value.left, reads, choices, blocks),
+            evaluate(value.right, reads, choices, blocks),
         )
-    if holds(value.condition, reads, choices):
-        return evaluate(value.then, reads, choices)
-    return evaluate(value.otherwise, reads, choices)
+    if holds(value.condition, reads, choices, blocks):
+        return evaluate(value.then, reads, choices, blocks)
+    return evaluate(value.otherwise, reads, choices, blocks)
 
 
-def holds(guard: Guard, reads: Mapping[int, int], choices: Mapping[str, bool]) -> bool:
-    """The truth of `guard` given every read's value and every choice."""
+def holds(
+    guard: Guard,
+    reads: Mapping[int, int],
+    choices: Mapping[str, bool],
+    blocks: dict[str, bool] | None = None,
+) -> bool:
+    """The truth of `guard` given every read's value and every choice.
+
+    `blocks` memoises named path conditions (pass a dict to share it across calls).
+    """
     if isinstance(guard, bool):
         return guard
+    if blocks is None:
+        blocks = {}
+    if isinstance(guard, Block):
+        if guard.name not in blocks:
+            blocks[guard.name] = holds(guard.definition, reads, choices, blocks)
+        return blocks[guard.name]
     if isinstance(guard, Choice):
         return choices[guard.name]
     if isinstance(guard, Cmp):
         return apply_cmp(
-            guard.op, evaluate(guard.left, reads, choices), evaluate(guard.right, reads, choices)
+            guard.op,
+            evaluate(guard.left, reads, choices, blocks),
+            evaluate(guard.right, reads, choices, blocks),
         )
     if isinstance(guard, Not):
-        return not holds(guard.operand, reads, choices)
+        return not holds(guard.operand, reads, choices, blocks)
     if isinstance(guard, All):
-        return all(holds(operand, reads, choices) for operand in guard.operands)
-    return any(holds(operand, reads, choices) for operand in guard.operands)
+        return all(holds(operand, reads, choices, blocks) for operand in guard.operands)
+    return any(holds(operand, reads, choices, blocks) for operand in guard.operands)
 
 
 def reads_of(item: Value | Guard, into: set[int]) -> set[int]:
@@ -345,4 +387,6 @@ def reads_of(item: Value | Guard, into: set[int]) -> set[int]:
     elif isinstance(item, All | AnyOf):
         for operand in item.operands:
             reads_of(operand, into)
+    elif isinstance(item, Block):
+        reads_of(item.definition, into)
     return into

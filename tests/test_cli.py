@@ -316,7 +316,9 @@ def test_readme_first_command_checks_a_file_that_passes() -> None:
 # --------------------------------------------------------------------------- start-up cost
 
 
-@pytest.mark.parametrize("arguments", [["--help"], ["check", "--help"], ["--version"]])
+@pytest.mark.parametrize(
+    "arguments", [["--help"], ["check", "--help"], ["diff", "--help"], ["--version"]]
+)
 def test_help_imports_neither_z3_nor_lark(arguments: list[str]) -> None:
     completed = subprocess.run(
         [sys.executable, "-P", "-X", "importtime", "-m", "ringlitmus", *arguments],

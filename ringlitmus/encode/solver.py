@@ -55,3 +55,26 @@ def decide(solver: z3.Solver, assumptions: Sequence[z3.BoolRef] = ()) -> Decisio
     if reason in ("timeout", "canceled", "max. resource limit exceeded"):
         reason = f"solver gave up ({reason})"
     return Decision(Verdict.UNKNOWN, reason=reason)
+
+
+@dataclass(frozen=True)
+class CoreDecision:
+    """A decision under named assumptions; when UNREACHABLE, the assumptions that sufficed."""
+
+    decision: Decision
+    core: tuple[z3.BoolRef, ...] = ()
+
+
+def decide_with_core(solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> CoreDecision:
+    """Check under `assumptions` (Boolean literals); on unsat, return Z3's unsat core of them.
+
+    The core is a subset of the assumptions that is unsat together with the solver's
+    constraints; it need not be minimal (callers minimise it by deletion).
+    """
+    decision = decide(solver, assumptions)
+    if decision.verdict is not Verdict.UNREACHABLE:
+        return CoreDecision(decision)
+    chosen = {literal.get_id() for literal in solver.unsat_core()}
+    return CoreDecision(
+        decision, tuple(literal for literal in assumptions if literal.get_id() in chosen)
+    )

@@ -13,6 +13,7 @@ from ringlitmus.symbolic import (
     All,
     AnyOf,
     Arith,
+    Block,
     Choice,
     Cmp,
     Guard,
@@ -227,7 +228,9 @@ class SymbolicTranslator:
         if guard in self._guards:
             return self._guards[guard]
         result: Cond
-        if isinstance(guard, Choice):
+        if isinstance(guard, Block):
+            result = self.guard(guard.definition)
+        elif isinstance(guard, Choice):
             if guard.name not in self.choices:
                 self.choices[guard.name] = z3.Bool(f"choice({guard.name})")
             result = self.choices[guard.name]

@@ -111,13 +111,14 @@ def outcome_notes(result: TestResult) -> list[Text]:
             if outcome.ok is not False and not is_reachable_forbidden(outcome):
                 continue
             line = Text(_MARKS[outcome.ok] + " ", style=_MARK_STYLES[outcome.ok])
-            line.append(f"{where}: {_claim(outcome)}")
+            line.append(f"{where}: {describe_claim(outcome)}")
             lines.append(line)
             lines.extend(witness_lines(outcome))
     return lines
 
 
-def _claim(outcome: OutcomeResult) -> str:
+def describe_claim(outcome: OutcomeResult) -> str:
+    """`forbidden outcome reachable, expected unreachable`: the result against the claim."""
     words = f"{outcome.kind.value} outcome {status_words(outcome)}"
     if outcome.expected is not None:
         return (
@@ -190,20 +191,33 @@ _STATUS_STYLES = {
 }
 
 
-def render_totals(console: Console, reports: Sequence[FileReport]) -> None:
-    """`3 files: 1 passed, 1 failed, 0 unknown, 1 error` (after several files)."""
-    counts = {status: 0 for status in FileStatus}
-    for report in reports:
-        counts[file_status(report)] += 1
-    errors = counts[FileStatus.ERROR]
-    console.print(
-        Text(
-            f"{len(reports)} files: {counts[FileStatus.PASSED]} passed, "
-            f"{counts[FileStatus.FAILED]} failed, {counts[FileStatus.UNKNOWN]} unknown, "
-            f"{errors} error{'s' if errors != 1 else ''}"
-        ),
-        soft_wrap=True,
+def render_summary(console: Console, reports: Sequence[FileReport], seconds: float) -> None:
+    """The line a batch ends with (`summary_text`)."""
+    console.print(Text(summary_text(reports, seconds)), soft_wrap=True)
+
+
+def summary_text(reports: Sequence[FileReport], seconds: float) -> str:
+    """`3 files, 5 outcomes, 3 ok, 1 failed, 1 unknown, 1 error in 2.4 s`: outcomes count
+    every outcome of every variant; an error is a file that could not be read or checked."""
+    outcomes = [
+        outcome
+        for report in reports
+        if report.result is not None
+        for variant in report.result.variants
+        for outcome in variant.outcomes
+    ]
+    ok = sum(1 for outcome in outcomes if outcome.ok is True)
+    failed = sum(1 for outcome in outcomes if outcome.ok is False)
+    errors = sum(1 for report in reports if file_status(report) is FileStatus.ERROR)
+    return (
+        f"{_count(len(reports), 'file')}, {_count(len(outcomes), 'outcome')}, {ok} ok, "
+        f"{failed} failed, {len(outcomes) - ok - failed} unknown, {_count(errors, 'error')} "
+        f"in {seconds:.1f} s"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- errors

@@ -10,6 +10,14 @@ REPORT_MODULES = [
     "ringlitmus.reports.text",
     "ringlitmus.reports.json_report",
     "ringlitmus.reports.herd",
+    "ringlitmus.reports.junit",
+    "ringlitmus.reports.diff",
+    "ringlitmus.reports.diff_report",
+    "ringlitmus.reports.progress",
+    "ringlitmus.reports.explain_text",
+    "ringlitmus.reports.ablate_text",
+    "ringlitmus.reports.analysis_json",
+    "ringlitmus.reports.dot",
 ]
 
 

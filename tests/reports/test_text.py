@@ -12,8 +12,9 @@ from ringlitmus.reports.text import (
     render_error,
     render_internal_error,
     render_result,
-    render_totals,
+    render_summary,
     source_excerpt,
+    summary_text,
 )
 
 
@@ -53,12 +54,18 @@ def test_failures_unknowns_and_states(
     assert text.rstrip().splitlines()[-1].startswith("FAILED litmus/mixed.litmus")
 
 
-def test_totals_count_files_by_status(seed_report: FileReport, mixed_report: FileReport) -> None:
+def test_summary_counts_files_outcomes_and_errors(
+    seed_report: FileReport, mixed_report: FileReport
+) -> None:
     console = make_console()
-    render_totals(
-        console, [seed_report, mixed_report, FileReport("bad.litmus", error=UsageError("x"))]
+    reports = [seed_report, mixed_report, FileReport("bad.litmus", error=UsageError("x"))]
+    render_summary(console, reports, 2.375)
+    assert console_text(console) == (
+        "3 files, 6 outcomes, 3 ok, 2 failed, 1 unknown, 1 error in 2.4 s\n"
     )
-    assert console_text(console) == "3 files: 1 passed, 1 failed, 0 unknown, 1 error\n"
+    assert summary_text([seed_report], 0) == (
+        "1 file, 2 outcomes, 2 ok, 0 failed, 0 unknown, 0 errors in 0.0 s"
+    )
 
 
 def test_error_has_location_source_caret_and_expected(

@@ -1,0 +1,201 @@
+"""Measure what a developer feels: whole-process wall time and peak memory of ringlitmus runs.
+
+    python bench/run.py                 # everything, median of 3 runs each
+    python bench/run.py --runs 5 --max-n 32 --only ring
+
+Each case is a separate `ringlitmus` process (so start-up, imports and grammar building are
+counted, as a user pays them); wall time is the median over the runs, peak RSS the largest
+resident size the process reached (from wait4). Results go to a table on stdout and to
+bench/results.json. Targets come from issue 9; a missed target is marked, not fatal: speed is
+tracked here, never asserted in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RING = ROOT / "litmus" / "kvm-dirty-ring" / "ring.litmus"
+SEED = ROOT / "litmus" / "kvm-dirty-ring" / "seed.litmus"
+CATALOGUE = ROOT.parent / "shared" / "herd-catalogue"
+RING_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+
+# Targets from issue 9 (seconds / MiB), keyed by case name prefix.
+TARGETS = {
+    "seed": 0.4,
+    "ring N=16": 0.5,
+    "ring N=32": 1.0,
+    "ring N=128": 10.0,
+    "--help": 0.15,
+}
+RSS_TARGET_MIB = {"ring N=32": 150.0}
+
+
+@dataclass
+class Case:
+    """One command to time."""
+
+    name: str
+    command: list[str]
+    timeout_s: float = 600.0
+
+
+@dataclass
+class Measurement:
+    """The median wall time and peak memory of a case, and whether it met its targets."""
+
+    name: str
+    command: str
+    runs: int
+    wall_s: float | None
+    peak_rss_mib: float | None
+    exit_codes: list[int] = field(default_factory=list)
+    target_s: float | None = None
+    target_rss_mib: float | None = None
+    met: bool | None = None
+    note: str = ""
+
+
+def ringlitmus(*arguments: str) -> list[str]:
+    """The command line running the installed package with this interpreter."""
+    return [sys.executable, "-m", "ringlitmus", *arguments]
+
+
+def cases(selected: set[str], max_n: int) -> list[Case]:
+    """Every benchmark case, filtered by group."""
+    found: list[Case] = []
+    if "floor" in selected:
+        found.append(Case("import z3 (floor)", [sys.executable, "-c", "import z3"]))
+        found.append(Case("--help", ringlitmus("--help")))
+    if "seed" in selected:
+        found.append(Case("seed (all variants)", ringlitmus("check", "--quiet", str(SEED))))
+    if "ring" in selected:
+        for size in (n for n in RING_SIZES if n <= max_n):
+            for variant in ("before", "after"):
+                found.append(
+                    Case(
+                        f"ring N={size} {variant}",
+                        ringlitmus(
+                            "check", "--quiet", "-D", f"N={size}", "--variant", variant, str(RING)
+                        ),
+                    )
+                )
+    if "catalogue" in selected and CATALOGUE.is_dir():
+        folders = sorted(str(path / "tests") for path in CATALOGUE.glob("aarch64*"))
+        for jobs in ("1", "2"):
+            found.append(
+                Case(
+                    f"herd catalogue -j {jobs}",
+                    ringlitmus("check", "--quiet", "--no-cache", "-j", jobs, *folders),
+                )
+            )
+    return found
+
+
+def run_once(case: Case) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MiB and exit code of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        case.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = started + case.timeout_s
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            return float("inf"), usage.ru_maxrss / 1024, -9
+        time.sleep(0.005)
+    wall = time.perf_counter() - started
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def measure(case: Case, runs: int) -> Measurement:
+    """Median of `runs` runs; targets looked up by name."""
+    walls, peaks, codes = [], [], []
+    for _ in range(runs):
+        wall, peak, code = run_once(case)
+        walls.append(wall)
+        peaks.append(peak)
+        codes.append(code)
+        if wall == float("inf"):
+            break
+    target = next((t for prefix, t in TARGETS.items() if case.name.startswith(prefix)), None)
+    rss_target = next(
+        (t for prefix, t in RSS_TARGET_MIB.items() if case.name.startswith(prefix)), None
+    )
+    wall_s = statistics.median(walls)
+    peak = max(peaks)
+    met = None
+    if target is not None or rss_target is not None:
+        met = (target is None or wall_s <= target) and (rss_target is None or peak <= rss_target)
+    return Measurement(
+        name=case.name,
+        command=" ".join(case.command[1:]),
+        runs=len(walls),
+        wall_s=None if wall_s == float("inf") else round(wall_s, 3),
+        peak_rss_mib=round(peak, 1),
+        exit_codes=codes,
+        target_s=target,
+        target_rss_mib=rss_target,
+        met=met,
+        note="timed out" if wall_s == float("inf") else "",
+    )
+
+
+def print_table(results: list[Measurement]) -> None:
+    """A plain table: name, median wall, peak RSS, target, verdict."""
+    print(f"{'case':34} {'wall s':>8} {'RSS MiB':>8} {'target':>8}  exit  met")
+    for result in results:
+        wall = "timeout" if result.wall_s is None else f"{result.wall_s:.3f}"
+        target = "" if result.target_s is None else f"{result.target_s:.2f}"
+        met = {True: "yes", False: "NO", None: ""}[result.met]
+        codes = ",".join(sorted({str(code) for code in result.exit_codes}))
+        print(
+            f"{result.name:34} {wall:>8} {result.peak_rss_mib or 0:>8.1f} {target:>8}  "
+            f"{codes:4}  {met}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per case (median)")
+    parser.add_argument("--max-n", type=int, default=max(RING_SIZES), help="largest ring")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=("floor", "seed", "ring", "catalogue"),
+        help="groups to run (default: all)",
+    )
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    options = parser.parse_args()
+    selected = set(options.only or ("floor", "seed", "ring", "catalogue"))
+    results = []
+    for case in cases(selected, options.max_n):
+        result = measure(case, options.runs)
+        results.append(result)
+        print_table([result])
+    print()
+    print_table(results)
+    report = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "runs": options.runs,
+        "results": [asdict(result) for result in results],
+    }
+    Path(options.output).write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""Check many files: expand the paths, run each file in a worker process, reuse cached results.
+
+Each file is parsed and checked where it runs (a worker, or this process with one job); what
+comes back is a `FileReport` of frozen dataclasses and LitmusErrors, which pickle. z3 objects
+never leave the process that made them.
+
+Workers are started with `spawn` on every platform: the same behaviour everywhere, and no fork
+of a process that may hold z3 or a thread. They ignore SIGINT: Ctrl-C reaches the parent,
+which stops them (`_stop_workers`) and keeps the results it already has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ringlitmus import __version__, ir, outcomes
+from ringlitmus.cache import Cache, cache_key
+from ringlitmus.errors import LitmusError, UsageError
+from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
+from ringlitmus.records import variant_from_data, variant_to_data
+from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
+
+LITMUS_SUFFIX = ".litmus"
+PRELUDE_SUFFIX = ".prelude"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every file of a run is checked with; `cache` None means `--no-cache`; `tool` is
+    the code's fingerprint in cache keys (None: `tool_fingerprint()` of this process)."""
+
+    check: CheckOptions = field(default_factory=CheckOptions)
+    defines: Mapping[str, int] = field(default_factory=dict)
+    cache: Cache | None = None
+    tool: str | None = None
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """The files to check, in a stable order: the arguments' order, a directory standing for
+    the `*.litmus` files under it sorted by path. Each file comes once; `*.prelude` files are
+    skipped (they are only ever included). A directory without litmus files is kept as is, so
+    that checking it reports the problem."""
+    expanded: list[str] = []
+    for path in paths:
+        if Path(path).is_dir():
+            found = sorted(
+                str(file) for file in Path(path).rglob(f"*{LITMUS_SUFFIX}") if file.is_file()
+            )
+            expanded.extend(found or [path])
+        elif not path.endswith(PRELUDE_SUFFIX):
+            expanded.append(path)
+    return list(dict.fromkeys(expanded))
+
+
+def default_jobs() -> int:
+    """How many worker processes `-j` means by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_files(
+    paths: Sequence[str], options: BatchOptions, jobs: int
+) -> Generator[tuple[int, FileReport], None, None]:
+    """Check every path; yield (index in `paths`, report) as each file finishes.
+
+    One job, or one file, runs here in order; otherwise up to `jobs` worker processes, and
+    reports arrive in completion order (callers order them by index). Closing the iterator
+    early (Ctrl-C, an internal error) stops the workers.
+    """
+    workers = min(jobs, len(paths))
+    if workers <= 1:
+        for index, path in enumerate(paths):
+            yield index, check_file(path, options)
+        return
+    if options.cache is not None and options.tool is None:
+        # One fingerprint for the whole run, hashed once, whatever the workers find on disk.
+        options = dataclasses.replace(options, tool=tool_fingerprint())
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupts,
+    )
+    finished = False
+    try:
+        pending: dict[Future[FileReport], int] = {
+            executor.submit(check_file, path, options): index for index, path in enumerate(paths)
+        }
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=pending.__getitem__):
+                yield pending.pop(future), future.result()
+        finished = True
+    finally:
+        if finished:
+            executor.shutdown()
+        else:
+            _stop_workers(executor)
+
+
+def check_in_order(
+    paths: Sequence[str],
+    options: BatchOptions,
+    jobs: int,
+    show: Callable[[FileReport], None],
+    finished: Callable[[str], None],
+) -> tuple[list[FileReport], bool]:
+    """Check `paths` with `run_files`; call `finished(file)` as each file finishes and
+    `show(report)` in the order of `paths`, as soon as the reports before it are there.
+
+    Ctrl-C stops the run: the reports already there are still shown (in order) and returned.
+    Returns the reports, in the order of `paths`, and whether the run was interrupted.
+    """
+    done: dict[int, FileReport] = {}
+    shown = 0
+    interrupted = False
+    try:
+        with contextlib.closing(run_files(paths, options, jobs)) as running:
+            for index, report in running:
+                done[index] = report
+                finished(report.file)
+                while shown in done:
+                    shown += 1
+                    show(done[shown - 1])
+    except KeyboardInterrupt:
+        interrupted = True
+    for index in sorted(done):
+        if index >= shown:  # finished out of order before Ctrl-C: still shown, in order
+            show(done[index])
+    return [done[index] for index in sorted(done)], interrupted
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now, whatever they are solving."""
+    terminate = getattr(executor, "terminate_workers", None)
+    if terminate is not None:  # Python 3.14
+        terminate()
+        return
+    # Before 3.14 the executor can only wait for running tasks, which may take minutes.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
+
+
+def check_file(path: str, options: BatchOptions) -> FileReport:
+    """Parse and check one file; a LitmusError becomes the report's error, never a crash."""
+    from ringlitmus.frontends import parse_file
+
+    test: ir.Test | None = None
+    try:
+        if Path(path).is_dir():
+            raise UsageError(f"no .litmus files in directory '{path}'")
+        test = parse_file(path, options.defines)
+        require_variants(test, options.check.variants or ())
+        result = check_with_cache(test, options.check, options.cache, options.tool)
+    except LitmusError as error:
+        add_source_line(error)
+        return FileReport(path, error=error, test=test)
+    return FileReport(path, result=result, test=test)
+
+
+def require_variants(test: ir.Test, requested: Iterable[str]) -> None:
+    """A UsageError naming the file's variants if one of `requested` is not among them."""
+    declared = [variant.name for variant in test.variants]
+    for name in requested:
+        if name not in declared:
+            raise UsageError(f"no variant '{name}' in this file; it has: {', '.join(declared)}")
+
+
+def add_source_line(error: LitmusError) -> None:
+    """Give the error the line its span points at (front ends usually do it themselves)."""
+    span = error.span
+    if error.source_line is not None or span is None or span.line < 1:
+        return
+    try:
+        data = Path(span.file).read_bytes()
+    except OSError:
+        return
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if span.line <= len(lines):
+        error.source_line = lines[span.line - 1]
+
+
+# --------------------------------------------------------------------------- the result cache
+
+
+def check_with_cache(
+    test: ir.Test, options: CheckOptions, cache: Cache | None, tool: str | None = None
+) -> TestResult:
+    """`check_test`, taking each variant's result from `cache` when it is there.
+
+    Only the variants missing from the cache are solved; a variant whose every answer was
+    decided is stored. Unknown answers and incomplete state lists are not: a later run with
+    more time may decide them.
+    """
+    selected = [
+        variant.name
+        for variant in test.variants
+        if options.variants is None or variant.name in options.variants
+    ]
+    found: dict[str, VariantResult] = {}
+    keys = {name: variant_key(test, name, options, tool) for name in selected} if cache else {}
+    if cache is not None:
+        for name, key in keys.items():
+            cached = _load(cache, key, name)
+            if cached is not None:
+                found[name] = cached
+    missing = tuple(name for name in selected if name not in found)
+    # With nothing missing this solves nothing; it still builds the TestResult in one place.
+    # Called through its module so that a test replacing outcomes.check_test reaches here.
+    result = outcomes.check_test(test, dataclasses.replace(options, variants=missing))
+    for variant in result.variants:
+        found[variant.variant] = variant
+        if cache is not None and is_decided(variant):
+            cache.store(keys[variant.variant], variant_to_data(variant))
+    return dataclasses.replace(result, variants=tuple(found[name] for name in selected))
+
+
+def _load(cache: Cache, key: str, name: str) -> VariantResult | None:
+    payload = cache.load(key)
+    if payload is None:
+        return None
+    try:
+        variant = variant_from_data(payload)
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged entry: recompute it
+    return variant if variant.variant == name else None
+
+
+def is_decided(variant: VariantResult) -> bool:
+    """Whether every answer of `variant` is a proof (nothing unknown, every state listed)."""
+    answers = [outcome.status for outcome in variant.outcomes]
+    answers += [outcome.always for outcome in variant.outcomes if outcome.always is not None]
+    return variant.states_complete and all(verdict_value(a) != UNKNOWN for a in answers)
+
+
+def variant_key(test: ir.Test, variant: str, options: CheckOptions, tool: str | None = None) -> str:
+    """The cache key of one variant's result.
+
+    It hashes the parsed test as IR equality sees it (includes and `-D` resolved; source
+    spans, the file's name and its leading comment left out, so moving or reformatting a file
+    keeps its entries), the variant, every option that changes a decided result (the model,
+    `--states`, herd's observation), and the code that computed it: the tool's version, a hash
+    of its source files and z3's version. `--timeout` and `--rlimit` are not in it: only
+    decided results are stored, and a proof holds whatever limit it was found under.
+    `tool` is the fingerprint to use (None: this process's `tool_fingerprint()`).
+    """
+    return cache_key(
+        {
+            "test": dataclasses.replace(test, file="", doc=None),
+            "variant": variant,
+            "options": dataclasses.replace(options, variants=None, timeout_s=None, rlimit=None),
+            "tool": tool or tool_fingerprint(),
+        }
+    )
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """The version of ringlitmus and z3, and a hash of ringlitmus's source and grammar files,
+    so that an edited checkout (same version number) never reads its old results."""
+    import z3
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".lark") and file.is_file():
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return f"ringlitmus {__version__} {digest.hexdigest()} z3 {z3.get_version_string()}"

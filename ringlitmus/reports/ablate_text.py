@@ -1,0 +1,128 @@
+"""Ablation results for people: which orderings are necessary, which redundant, the fewest
+that suffice, and for a reachable forbidden outcome which single ordering would rule it out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.text import Text
+
+from ringlitmus.reports.explain_text import compact_cycle
+
+if TYPE_CHECKING:
+    from ringlitmus.ablate import Ablation, Change, SiteResult, VariantAblation
+
+_NECESSITY_STYLES = {"necessary": "bold", "redundant": "green", "unknown": "yellow"}
+
+
+def render_ablation(console: Console, ablation: Ablation) -> None:
+    """Every variant's analysis, under the file's name."""
+    console.print(Text(f"{ablation.test}  {ablation.file}", style="bold"), soft_wrap=True)
+    for variant in ablation.variants:
+        console.print()
+        for line in variant_lines(variant):
+            console.print(line, soft_wrap=True)
+
+
+def variant_lines(variant: VariantAblation) -> list[Text]:
+    """One variant: its orderings, the minimal sufficient sets, and repairs."""
+    lines = [Text(f"variant {variant.variant}", style="bold")]
+    for name in variant.undecided:
+        lines.append(Text(f"  {name}: unknown in the variant as written; not analysed"))
+    if variant.targets:
+        lines.extend(_ordering_lines(variant))
+    elif not variant.reachable:
+        lines.append(Text("  no forbidden outcome to keep unreachable: nothing to ablate"))
+    if variant.reachable:
+        lines.extend(_repair_lines(variant.reachable, variant.repairs))
+    lines.append(Text(f"  ({variant.checks} checks)"))
+    return lines
+
+
+def _ordering_lines(variant: VariantAblation) -> list[Text]:
+    targets = ", ".join(variant.targets)
+    count = len(variant.sites)
+    lines = [
+        Text(
+            f"  {targets} unreachable as written; {count} ordering{'s' if count != 1 else ''} "
+            "removed one at a time:"
+        )
+    ]
+    if not variant.sites:
+        lines.append(Text("    (no acquire, release, fence or marked dependency to remove)"))
+    for result in variant.sites:
+        lines.extend(_site_lines(result))
+    for index, kept in enumerate(variant.minimal_sets):
+        if index == 0:
+            size = f"{len(kept)} of {count}"
+            heading = "minimal sufficient set" if variant.search_complete else "sufficient set"
+            lines.append(Text(f"  {heading} ({size}):"))
+        else:
+            lines.append(Text("  or:"))
+        if not kept:
+            lines.append(
+                Text("    none: the outcome stays unreachable with every ordering removed")
+            )
+        lines.extend(Text(f"    {site}") for site in kept)
+    if variant.search_note is not None:
+        lines.append(Text(f"  note: {variant.search_note}", style="yellow"))
+    return lines
+
+
+def _site_lines(result: SiteResult) -> list[Text]:
+    necessity = result.necessity.value
+    line = Text("    ")
+    line.append(f"{necessity:<9}", style=_NECESSITY_STYLES[necessity])
+    line.append(f" {result.site}")
+    lines = [line]
+    removal = result.removal
+    if necessity == "necessary":
+        reached = ", ".join(removal.reached)
+        detail = f"-> {removal.change}: {reached} becomes reachable"
+        for weaker in result.weakenings:
+            detail += f"; -> {weaker.change}: {_holds_words(weaker)}"
+        lines.append(Text(f"              {detail}"))
+    elif necessity == "unknown":
+        lines.append(Text(f"              -> {removal.change}: the solver could not decide"))
+    else:
+        lines.append(Text(f"              -> {removal.change}: still unreachable on this model"))
+        explanation = result.still_forbidden
+        if explanation is not None and explanation.execution is not None and explanation.cycle:
+            cycle = compact_cycle(explanation.execution, explanation.cycle)
+            lines.append(Text(f"              still forbidden by {explanation.axiom}: {cycle}"))
+    return lines
+
+
+def _holds_words(change: Change) -> str:
+    if change.holds is None:
+        return "unknown"
+    if change.holds:
+        return "enough"
+    return f"not enough ({', '.join(change.reached)} reachable)"
+
+
+def _repair_lines(reachable: Sequence[str], repairs: Sequence[Change]) -> list[Text]:
+    """Per reachable outcome, the single strengthenings that rule it out; then the rest."""
+    names = ", ".join(reachable)
+    lines = [Text(f"  {names} reachable as written; each plain access strengthened alone:")]
+    if not repairs:
+        lines.append(Text("    (no plain load or store to strengthen)"))
+        return lines
+    decided = [change for change in repairs if change.holds is not None]
+    for outcome in reachable:
+        fixes = [change for change in decided if outcome not in change.reached]
+        if not fixes:
+            lines.append(Text(f"    nothing rules {outcome} out alone"))
+            continue
+        lines.append(Text(f"    rules {outcome} out:"))
+        lines.extend(Text(f"      ✓ {change.site} -> {change.change}") for change in fixes)
+    useless = [change for change in decided if set(change.reached) == set(reachable)]
+    if useless:
+        lines.append(Text("    rules none out:"))
+        lines.extend(Text(f"      ✗ {change.site} -> {change.change}") for change in useless)
+    for change in repairs:
+        if change.holds is None:
+            lines.append(Text(f"      ? {change.site} -> {change.change}: unknown"))
+    return lines

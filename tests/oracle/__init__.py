@@ -1,0 +1,1 @@
+"""Test oracles that share no code with the Z3 encoder."""

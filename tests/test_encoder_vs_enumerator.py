@@ -1,0 +1,58 @@
+"""The Z3 encoder reaches exactly the final states the brute-force enumerator reaches."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given
+from oracle.enumerate import reachable_states
+from strategies import CLASSICS, LONG, programs
+
+from ringlitmus import ir
+from ringlitmus.outcomes import CheckOptions, check_test
+
+
+def encoder_states(test: ir.Test) -> set[frozenset[tuple[str, int]]]:
+    """Every reachable final state according to the Z3 encoding."""
+    result = check_test(test, CheckOptions(states=True))
+    (variant,) = result.variants
+    assert variant.states is not None
+    assert variant.states_complete, "the encoder hit its state limit"
+    return {frozenset(state.items()) for state in variant.states}
+
+
+def assert_agree(test: ir.Test) -> None:
+    expected = reachable_states(test)
+    actual = encoder_states(test)
+    assert actual == expected, (
+        f"only the encoder reaches {sorted(map(sorted, actual - expected))}; "
+        f"only the enumerator reaches {sorted(map(sorted, expected - actual))}"
+    )
+
+
+@pytest.mark.parametrize("test", CLASSICS.values(), ids=CLASSICS.keys())
+def test_classic_shapes(test: ir.Test) -> None:
+    assert_agree(test)
+
+
+@given(programs())
+@example(CLASSICS["MP"])
+@example(CLASSICS["SB"])
+@example(CLASSICS["LB"])
+@example(CLASSICS["2+2W"])
+@example(CLASSICS["MP+dmbs"])
+@example(CLASSICS["MP+rel+acq"])
+@example(CLASSICS["LB+datas"])
+@example(CLASSICS["CoRR"])
+@example(CLASSICS["IRIW+acqs"])
+@example(CLASSICS["WRC+addrs"])
+def test_encoder_agrees_with_enumerator(test: ir.Test) -> None:
+    assert_agree(test)
+
+
+@pytest.mark.slow
+@given(programs(LONG))
+def test_encoder_agrees_with_enumerator_long(test: ir.Test) -> None:
+    """Bigger programs (up to 4 threads, 4 memory operations each, 3 locations); run with
+    `-m slow`, which selects the `long` profile (>= 10 000 examples) unless
+    RINGLITMUS_HYPOTHESIS_PROFILE names another."""
+    assert_agree(test)
