@@ -1,0 +1,261 @@
+"""Memory accesses of a thread: loads, stores, exclusives and RMWs, with their dependencies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ringlitmus import ir
+from ringlitmus.errors import Span, UnsupportedInstructionError
+from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
+from ringlitmus.semantics.events import Event, EventKind, EventStructure, Provenance, Tag
+from ringlitmus.semantics.registers import (
+    RegisterState,
+    StoreRecord,
+    add_pair,
+    merge_provenance,
+    union,
+)
+from ringlitmus.symbolic import (
+    Choice,
+    Guard,
+    ReadValue,
+    Value,
+    arith,
+    cmp,
+    conjoin,
+    disjoin,
+    ite,
+    negate,
+)
+
+
+class MemoryAccesses:
+    """The memory-access half of a thread runner (see `thread.ThreadRunner`).
+
+    Kept apart from control flow and registers: this is where herd's intra-instruction data
+    flow (iico) for each access kind is decided.
+    """
+
+    structure: EventStructure
+    index: int
+    thread: ir.Thread
+    guard: Guard
+    registers: dict[str, RegisterState]
+    stores: list[StoreRecord]
+    exclusive_load: list[tuple[int, Guard]]
+
+    if TYPE_CHECKING:  # provided by ThreadRunner, declared here for the type checker
+
+        def evaluate(self, expr: ir.Expr, span: Span | None) -> RegisterState: ...
+
+        def event(
+            self,
+            kind: EventKind,
+            address: Value,
+            value: Value | None,
+            position: int,
+            tags: set[Tag],
+            guard: Guard | None = None,
+            fence: FenceKind | None = None,
+            span: Span | None = None,
+        ) -> Event: ...
+
+    def record_dependencies(
+        self, target: Event, address: RegisterState, data: RegisterState | None
+    ) -> None:
+        """addr/data and their pick forms from the reads feeding `target`'s operands."""
+        structure = self.structure
+        # Dependencies within one instruction (an LDADD's read feeding its own write) are not
+        # dependencies between instructions (herd: `\ same-instance`), but they still chain.
+        own = set(structure.instances.get((self.index, target.instruction), ()))
+        for source, condition in address.deps.items():
+            if source not in own:
+                add_pair(structure.addr, source, target.id, conjoin(condition, target.guard))
+        for source, condition in address.pick.items():
+            if source not in own:
+                add_pair(
+                    structure.pick_addr_dep, source, target.id, conjoin(condition, target.guard)
+                )
+        if data is not None:
+            for source, condition in data.deps.items():
+                if source not in own:
+                    add_pair(structure.data, source, target.id, conjoin(condition, target.guard))
+            for source, condition in data.pick.items():
+                if source not in own:
+                    add_pair(
+                        structure.pick_data_dep, source, target.id, conjoin(condition, target.guard)
+                    )
+        for source, condition in union(address.pick, data.pick if data else {}).items():
+            add_pair(structure.pick_basic_dep, source, target.id, conjoin(condition, target.guard))
+
+    def local_read_successor(self, read: Event) -> tuple[Provenance, Provenance]:
+        """What the value of `read` inherits from po-earlier same-location stores (lrs)."""
+        deps: list[tuple[Guard, Provenance]] = []
+        pick: list[tuple[Guard, Provenance]] = []
+        blocked: Guard = False
+        for record in reversed(self.stores):
+            store = self.structure.events[record.event]
+            same = conjoin(store.guard, cmp(CmpOp.EQ, store.address, read.address))
+            via = conjoin(same, negate(blocked))
+            if via is not False:
+                deps.append((via, record.deps))
+                pick.append((via, record.pick))
+                for source, condition in record.pick.items():
+                    add_pair(
+                        self.structure.pick_basic_dep, source, read.id, conjoin(via, condition)
+                    )
+            blocked = disjoin(blocked, same)
+            if blocked is True:
+                break
+        return merge_provenance(*deps), merge_provenance(*pick)
+
+    def loaded(self, read: Event, address: RegisterState) -> RegisterState:
+        """The register state a load's destination receives.
+
+        dtrm runs through the memory read itself (herd's iico_data from the address register
+        to the read, and from the read to its destination), so the loaded value also depends on
+        whatever the address depended on.
+        """
+        deps, pick = self.local_read_successor(read)
+        own = {read.id: True}
+        return RegisterState(
+            ReadValue(read.id), union(own, address.deps, deps), union(own, address.pick, pick)
+        )
+
+    def load(self, position: int, instruction: ir.Load) -> None:
+        span = instruction.span
+        address = self.evaluate(instruction.address, span)
+        tags = {Tag.EXCLUSIVE} if instruction.exclusive else set()
+        if instruction.ordering is Ordering.ACQUIRE:
+            tags.add(Tag.ACQUIRE)
+        elif instruction.ordering is Ordering.ACQUIRE_PC:
+            tags.add(Tag.ACQUIRE_PC)
+        elif instruction.ordering is Ordering.RELEASE:
+            raise UnsupportedInstructionError("a load cannot be a release", span)
+        read = self.event(EventKind.READ, address.value, None, position, tags, span=span)
+        self.record_dependencies(read, address, None)
+        state = self.loaded(read, address)
+        if instruction.exclusive:
+            self.exclusive_load = [(read.id, read.guard)]
+        if instruction.dest is not None:
+            self.registers[instruction.dest] = state
+
+    def store(self, position: int, instruction: ir.Store) -> None:
+        span = instruction.span
+        address = self.evaluate(instruction.address, span)
+        value = self.evaluate(instruction.value, span)
+        tags = set()
+        if instruction.ordering is Ordering.RELEASE:
+            tags.add(Tag.RELEASE)
+        elif instruction.ordering is not Ordering.PLAIN:
+            raise UnsupportedInstructionError("a store can only be plain or a release", span)
+        guard = self.guard
+        pairing: list[tuple[int, Guard]] = []
+        if instruction.exclusive:
+            tags.add(Tag.EXCLUSIVE)
+            # A store-exclusive may fail for no visible reason; with no load-exclusive before
+            # it on this path it always fails.
+            success: Guard = Choice(f"{self.thread.name}:{position}:succeeds")
+            self.structure.choices.append(success.name)  # type: ignore[union-attr]
+            paired = disjoin(*(condition for _, condition in self.exclusive_load))
+            guard = conjoin(self.guard, success, paired)
+            pairing = self.exclusive_load
+            self.exclusive_load = []
+            if instruction.status is not None:
+                # The status register carries no dependency (herd: [~range(lxsx)]; rf-reg).
+                self.registers[instruction.status] = RegisterState(ite(guard, 0, 1), {}, {})
+        if guard is False:
+            return
+        write = self.event(
+            EventKind.WRITE, address.value, value.value, position, tags, guard=guard, span=span
+        )
+        for load_id, condition in pairing:
+            pair_guard = conjoin(condition, write.guard)
+            self.structure.lxsx[(load_id, write.id)] = pair_guard
+            self.structure.rmw[(load_id, write.id)] = pair_guard
+        self.record_dependencies(write, address, value)
+        self.stores.append(
+            StoreRecord(write.id, union(address.deps, value.deps), union(address.pick, value.pick))
+        )
+
+    def rmw(self, position: int, instruction: ir.Rmw) -> None:
+        span = instruction.span
+        address = self.evaluate(instruction.address, span)
+        operand = self.evaluate(instruction.operand, span)
+        read_tags = {Tag.NO_RETURN} if instruction.dest is None else set()
+        # Without a destination the read is not an acquire (herd: SWPA/CASA to XZR are NoRet).
+        if instruction.acquire and instruction.dest is not None:
+            read_tags.add(Tag.ACQUIRE)
+        read = self.event(EventKind.READ, address.value, None, position, read_tags, span=span)
+        self.record_dependencies(read, address, None)
+        old = ReadValue(read.id)
+        guard = self.guard
+        compared: RegisterState | None = None
+        if instruction.op is RmwOp.CAS:
+            assert instruction.expected is not None
+            compared = self.evaluate(instruction.expected, span)
+            guard = conjoin(guard, cmp(CmpOp.EQ, old, compared.value))
+        new_value, new_deps, new_pick = self.rmw_value(instruction.op, old, operand, read.id)
+        loaded = self.loaded(read, address)
+        if compared is not None:
+            loaded = self.cas_result(position, old, compared, loaded)
+        if guard is not False:
+            write_tags = {Tag.RELEASE} if instruction.release else set()
+            write = self.event(
+                EventKind.WRITE,
+                address.value,
+                new_value,
+                position,
+                write_tags,
+                guard=guard,
+                span=span,
+            )
+            self.structure.amo[(read.id, write.id)] = write.guard
+            self.structure.rmw[(read.id, write.id)] = write.guard
+            data = RegisterState(new_value, new_deps, new_pick)
+            if compared is not None:
+                # The comparison decides whether the write happens: a pick (iico_ctrl) edge.
+                data.pick = union(data.pick, compared.pick, loaded.pick)
+            self.record_dependencies(write, address, data)
+            self.stores.append(
+                StoreRecord(write.id, union(address.deps, new_deps), union(address.pick, data.pick))
+            )
+        if instruction.dest is not None:
+            self.registers[instruction.dest] = loaded
+
+    def cas_result(
+        self, position: int, old: Value, compared: RegisterState, loaded: RegisterState
+    ) -> RegisterState:
+        """What Rs holds after a CAS, and what it depends on.
+
+        A failed CAS writes Rs from memory (a plain dependency on the read). For a successful
+        one herd builds two executions, and a test is allowed if either is consistent: Rs
+        written from the Rs input (data) with the read as a control (pick) source, or written
+        from the read (data) alone (herdtools7 PR #647). A free choice picks one of them.
+        """
+        choice = Choice(f"{self.thread.name}:{position}:cas-rs-from-input")
+        self.structure.choices.append(choice.name)
+        from_input = conjoin(cmp(CmpOp.EQ, old, compared.value), choice)
+        return RegisterState(
+            loaded.value,
+            merge_provenance((from_input, compared.deps), (negate(from_input), loaded.deps)),
+            merge_provenance((from_input, compared.pick), (True, loaded.pick)),
+        )
+
+    @staticmethod
+    def rmw_value(
+        op: RmwOp, old: Value, operand: RegisterState, read: int
+    ) -> tuple[Value, Provenance, Provenance]:
+        """The value an RMW writes, and what it depends on (the old value for LDADD & co)."""
+        if op in (RmwOp.SWP, RmwOp.CAS):
+            return operand.value, operand.deps, operand.pick
+        through_old = {read: True}
+        if op is RmwOp.ADD:
+            value = arith(ArithOp.ADD, old, operand.value)
+        elif op is RmwOp.EOR:
+            value = arith(ArithOp.XOR, old, operand.value)
+        elif op is RmwOp.SET:
+            value = arith(ArithOp.OR, old, operand.value)
+        else:
+            value = arith(ArithOp.SUB, old, arith(ArithOp.AND, old, operand.value))
+        return value, union(operand.deps, through_old), union(operand.pick, through_old)

@@ -1,0 +1,152 @@
+"""Events and the event structure: what a program can do, before any execution is chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ringlitmus import ir
+from ringlitmus.errors import Span, UndeclaredLocationError, UnsupportedInstructionError
+from ringlitmus.ir import FenceKind
+from ringlitmus.symbolic import Guard, ReadValue, Value
+
+# Where locations live: far apart, so that no small integer a test stores is also an address.
+ADDRESS_BASE = 0x1000
+ADDRESS_GAP = 0x1000
+
+
+class EventKind(Enum):
+    """Memory reads, memory writes and barriers."""
+
+    READ = "R"
+    WRITE = "W"
+    FENCE = "F"
+
+
+class Tag(Enum):
+    """Annotations on events, named after the cat sets they populate."""
+
+    ACQUIRE = "A"
+    ACQUIRE_PC = "Q"
+    RELEASE = "L"
+    EXCLUSIVE = "X"
+    NO_RETURN = "NoRet"
+    INIT = "IW"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event. `value` is the value written, or `ReadValue(id)` for a read."""
+
+    id: int
+    thread: int
+    kind: EventKind
+    address: Value
+    value: Value
+    guard: Guard
+    instruction: int
+    tags: frozenset[Tag] = frozenset()
+    fence: FenceKind | None = None
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def is_memory(self) -> bool:
+        """Reads and writes, as opposed to barriers."""
+        return self.kind is not EventKind.FENCE
+
+
+Pairs = dict[tuple[int, int], Guard]
+Provenance = dict[int, Guard]
+
+
+@dataclass
+class EventStructure:
+    """Events of all threads plus the relations fixed by the program text."""
+
+    events: list[Event]
+    thread_names: tuple[str, ...]
+    thread_events: list[list[int]]
+    cells: dict[int, str]
+    bases: dict[str, int]
+    final_registers: dict[tuple[str, str], Value]
+    rmw: Pairs = field(default_factory=dict)
+    amo: Pairs = field(default_factory=dict)
+    lxsx: Pairs = field(default_factory=dict)
+    addr: Pairs = field(default_factory=dict)
+    data: Pairs = field(default_factory=dict)
+    ctrl: Pairs = field(default_factory=dict)
+    pick_basic_dep: Pairs = field(default_factory=dict)
+    pick_addr_dep: Pairs = field(default_factory=dict)
+    pick_data_dep: Pairs = field(default_factory=dict)
+    pick_ctrl_dep: Pairs = field(default_factory=dict)
+    instances: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    choices: list[str] = field(default_factory=list)
+
+    @property
+    def init_writes(self) -> Iterator[Event]:
+        """The initial write of every cell."""
+        return (event for event in self.events if Tag.INIT in event.tags)
+
+    def address_of(self, cell: str) -> int:
+        """The address of a cell by name."""
+        for address, name in self.cells.items():
+            if name == cell:
+                return address
+        raise KeyError(cell)
+
+
+def layout_locations(program: ir.Program) -> tuple[dict[str, int], dict[int, str]]:
+    """Give every location a base address and every cell a name."""
+    bases: dict[str, int] = {}
+    cells: dict[int, str] = {}
+    next_base = ADDRESS_BASE
+    for location in program.locations:
+        bases[location.name] = next_base
+        for index, cell in enumerate(location.cells):
+            cells[next_base + index * ir.CELL_SIZE] = cell
+        size = len(location.cells) * ir.CELL_SIZE
+        next_base += ((size + ADDRESS_GAP - 1) // ADDRESS_GAP) * ADDRESS_GAP + ADDRESS_GAP
+    return bases, cells
+
+
+def constant_value(expr: ir.Expr, bases: dict[str, int], span: Span | None) -> int:
+    if isinstance(expr, ir.Const):
+        return expr.value
+    if isinstance(expr, ir.Address):
+        if expr.location not in bases:
+            raise UndeclaredLocationError(f"undeclared location '{expr.location}'", span)
+        return bases[expr.location]
+    raise UnsupportedInstructionError("an initial value must be a number or a location", span)
+
+
+def add_event(
+    structure: EventStructure,
+    thread: int,
+    kind: EventKind,
+    address: Value,
+    value: Value | None,
+    guard: Guard,
+    instruction: int,
+    tags: set[Tag],
+    fence: FenceKind | None = None,
+    span: Span | None = None,
+) -> Event:
+    event_id = len(structure.events)
+    event = Event(
+        id=event_id,
+        thread=thread,
+        kind=kind,
+        address=address,
+        value=ReadValue(event_id) if value is None else value,
+        guard=guard,
+        instruction=instruction,
+        tags=frozenset(tags),
+        fence=fence,
+        span=span,
+    )
+    structure.events.append(event)
+    if thread >= 0:
+        structure.thread_events[thread].append(event_id)
+        structure.instances.setdefault((thread, instruction), []).append(event_id)
+    return event
