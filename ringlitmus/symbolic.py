@@ -231,29 +231,31 @@ def negate(guard: Guard) -> Guard:
 
 
 def conjoin(*guards: Guard) -> Guard:
-    """And of `guards`, folded (False absorbs, True vanishes)."""
-    kept: list[Guard] = []
+    """And of `guards`, folded (False absorbs, True vanishes, repeated conjuncts once)."""
+    kept: dict[Guard, None] = {}
     for guard in guards:
         if guard is False:
             return False
-        if guard is True or guard in kept:
+        if guard is True:
             continue
-        kept.extend(guard.operands if isinstance(guard, All) else (guard,))
+        for conjunct in guard.operands if isinstance(guard, All) else (guard,):
+            kept[conjunct] = None
     if not kept:
         return True
-    return kept[0] if len(kept) == 1 else All(tuple(kept))
+    return next(iter(kept)) if len(kept) == 1 else All(tuple(kept))
 
 
 def disjoin(*guards: Guard) -> Guard:
     """Or of `guards`, folded (True absorbs, False vanishes)."""
-    kept: list[Guard] = []
+    unique: dict[Guard, None] = {}
     for guard in guards:
         if guard is True:
             return True
-        if guard is False or guard in kept:
+        if guard is False:
             continue
-        kept.extend(guard.operands if isinstance(guard, AnyOf) else (guard,))
-    kept = _merge_complements(kept)
+        for disjunct in guard.operands if isinstance(guard, AnyOf) else (guard,):
+            unique[disjunct] = None
+    kept = _merge_complements(list(unique))
     if True in kept:
         return True
     if not kept:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ringlitmus.semantics.events import Pairs, Provenance
-from ringlitmus.symbolic import Guard, Value, conjoin, disjoin
+from ringlitmus.symbolic import AnyOf, Guard, Value, conjoin, disjoin
 
 
 @dataclass
@@ -28,11 +28,30 @@ class StoreRecord:
 
 def merge_provenance(*parts: tuple[Guard, Provenance]) -> Provenance:
     """Union of provenances, each under the guard of the path it came from."""
-    merged: Provenance = {}
+    collected: dict[int, list[Guard]] = {}
     for guard, provenance in parts:
         for source, condition in provenance.items():
-            merged[source] = disjoin(merged.get(source, False), conjoin(guard, condition))
-    return {source: condition for source, condition in merged.items() if condition is not False}
+            collected.setdefault(source, []).append(conjoin(guard, condition))
+    merged: Provenance = {}
+    for source, conditions in collected.items():
+        condition = disjoin(*conditions) if len(conditions) <= 2 else any_of(conditions)
+        if condition is not False:
+            merged[source] = condition
+    return merged
+
+
+def any_of(conditions: list[Guard]) -> Guard:
+    """A plain disjunction, folded for constants but not simplified further.
+
+    Where many paths join (a loop's `break`s), looking for complementary pairs among all of
+    them costs more than the solver will ever spend on the unsimplified disjunction.
+    """
+    kept = [condition for condition in conditions if condition is not False]
+    if any(condition is True for condition in kept):
+        return True
+    if not kept:
+        return False
+    return kept[0] if len(kept) == 1 else AnyOf(tuple(kept))
 
 
 def union(*provenances: Provenance) -> Provenance:
