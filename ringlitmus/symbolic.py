@@ -152,14 +152,17 @@ def apply_arith(op: ArithOp, left: int, right: int) -> int:
 
 def apply_cmp(op: CmpOp, left: int, right: int) -> bool:
     """Integer comparison."""
-    return {
-        CmpOp.EQ: left == right,
-        CmpOp.NE: left != right,
-        CmpOp.LT: left < right,
-        CmpOp.LE: left <= right,
-        CmpOp.GT: left > right,
-        CmpOp.GE: left >= right,
-    }[op]
+    if op is CmpOp.EQ:
+        return left == right
+    if op is CmpOp.NE:
+        return left != right
+    if op is CmpOp.LT:
+        return left < right
+    if op is CmpOp.LE:
+        return left <= right
+    if op is CmpOp.GT:
+        return left > right
+    return left >= right
 
 
 # --------------------------------------------------------------------------- folding constructors
