@@ -138,7 +138,7 @@ class _Query:
         execution = encode_execution(build_event_structure(variant.program))
         self.encoder = RelationEncoder(execution)
         self.solver = new_solver(SolverOptions(options.timeout_s, options.rlimit))
-        self.solver.add(*execution.constraints)
+        self.solver.add(*execution.constraints, *execution.in_bounds)
         if test.filter is not None:
             self.solver.add(as_bool(encode_condition(execution, test.filter)))
         condition = encode_condition(execution, outcome.condition)

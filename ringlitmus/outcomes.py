@@ -114,6 +114,13 @@ def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> 
         solver.add(as_bool(encode_condition(execution, test.filter)))
     labels = observed_terms(test)
     observe = options.observation or test.format is ir.Format.AARCH64
+    escape = _address_escape(execution, solver)
+    if escape is not None:
+        return VariantResult(
+            variant=variant.name,
+            time_s=round(time.perf_counter() - started, 4),
+            outcomes=tuple(_undecided(test, variant.name, o, escape) for o in test.outcomes),
+        )
     results = tuple(
         decide_outcome(test, variant.name, outcome, execution, solver, labels, observe)
         for outcome in test.outcomes
@@ -128,6 +135,41 @@ def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> 
         outcomes=results,
         states=states,
         states_complete=complete,
+    )
+
+
+def _address_escape(execution: Execution, solver: z3.Solver) -> str | None:
+    """Why no verdict can be given when a computed address may leave every declared cell.
+
+    The encoding only knows declared cells; an execution indexing past an array would be
+    silently dropped, which could hide a reachable outcome. So first ask whether one exists;
+    when none does (unsat), the bounds are added and cost nothing.
+    """
+    if not execution.in_bounds:
+        return None
+    solver.push()
+    solver.add(z3.Not(z3.And(execution.in_bounds)))
+    decision = decide(solver)
+    solver.pop()
+    if decision.verdict is Verdict.UNREACHABLE:
+        solver.add(*execution.in_bounds)
+        return None
+    if decision.verdict is Verdict.UNKNOWN:
+        return f"could not check that computed addresses stay in bounds: {decision.reason}"
+    return (
+        "an execution computes an address outside every declared location "
+        "(an array index out of bounds?): no verdict is given"
+    )
+
+
+def _undecided(test: ir.Test, variant: str, outcome: ir.Outcome, reason: str) -> OutcomeResult:
+    return OutcomeResult(
+        name=outcome.name,
+        kind=outcome.kind,
+        status=Verdict.UNKNOWN,
+        expected=_expectation(test, variant, outcome.name),
+        ok=None,
+        reason=reason,
     )
 
 

@@ -34,6 +34,8 @@ class Execution:
     structure: EventStructure
     symbols: SymbolicTranslator = field(default_factory=SymbolicTranslator)
     constraints: list[z3.BoolRef] = field(default_factory=list)
+    in_bounds: list[z3.BoolRef] = field(default_factory=list)
+    inside: dict[int, z3.BoolRef] = field(default_factory=dict)
     executes: dict[int, Cond] = field(default_factory=dict)
     addresses: dict[int, Num] = field(default_factory=dict)
     rf: PairMap = field(default_factory=dict)
@@ -75,18 +77,16 @@ def may_alias(execution: Execution, first: int, second: int) -> bool:
 
 
 def _constrain_addresses(execution: Execution) -> None:
-    # A computed address must name a declared cell; outcomes.py asks separately whether an
-    # execution could leave them, so this restriction never hides a reachable outcome.
+    # A computed address must name a declared cell. These constraints are kept apart
+    # (`in_bounds`) so that outcomes.py can first ask whether any execution leaves the declared
+    # cells: only when none can is the restriction harmless, else results are unknown.
     cells = list(execution.structure.cells)
     for event_id, address in execution.addresses.items():
         if isinstance(address, int):
             continue
-        execution.constraints.append(
-            z3.Implies(
-                as_bool(execution.executes[event_id]),
-                z3.Or([address == cell for cell in cells]),
-            )
-        )
+        inside = z3.Or([address == cell for cell in cells])
+        execution.inside[event_id] = inside
+        execution.in_bounds.append(z3.Implies(as_bool(execution.executes[event_id]), inside))
 
 
 def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
@@ -147,6 +147,10 @@ def _encode_reads_from(execution: Execution, reads: list[Event], writes: list[Ev
                 )
             )
         executes = as_bool(execution.executes[read.id])
+        if read.id in execution.inside:
+            # A read outside every declared cell has no write to read from; it is allowed
+            # here so that outcomes.py can find such an execution (and then give no verdict).
+            executes = z3.And(executes, execution.inside[read.id])
         if not sources:
             execution.constraints.append(z3.Not(executes))
             continue

@@ -69,9 +69,7 @@ def parse_aarch64(text: str, file: str) -> ir.Test:
 @functools.cache
 def _parser() -> Lark:
     """The AArch64 parser, built once per process (it is immutable)."""
-    return Lark.open(
-        "aarch64.lark", rel_to=__file__, parser="lalr", propagate_positions=True, cache=True
-    )
+    return Lark.open("aarch64.lark", rel_to=__file__, parser="lalr", propagate_positions=True)
 
 
 def canonical_register(text: str, span: Span | None) -> str | None:

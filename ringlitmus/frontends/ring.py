@@ -106,9 +106,6 @@ def _parser() -> Lark:
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
-        # The LALR tables take ~0.4 s to build; lark keeps them in a temp-dir cache keyed by
-        # the grammar's hash, so every later process (and -j worker) starts at once.
-        cache=True,
     )
 
 

@@ -1,0 +1,35 @@
+"""The `ringlitmus` command: parse, check and report each file; decide the exit code.
+
+Only this package imports click and calls `sys.exit`. One module per command (check.py,
+diff.py, analysis.py for explain and ablate, export.py); common.py holds the exit codes and
+their one decision, the shared options and the top-level error handling. The pipeline (lark,
+z3) and the reports (rich) are imported inside the commands, so `ringlitmus --help` starts in
+a blink.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ringlitmus import __version__
+from ringlitmus.cli.analysis import ablate, explain
+from ringlitmus.cli.check import check
+from ringlitmus.cli.common import EXIT_CODES_HELP, ExitCode, exit_code
+from ringlitmus.cli.diff import diff
+from ringlitmus.cli.export import export
+
+__all__ = ["ExitCode", "exit_code", "main"]
+
+
+@click.group(
+    commands=[check, diff, explain, ablate, export],
+    epilog=EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "--version", "-V", prog_name="ringlitmus")
+def main() -> None:
+    """Which forbidden outcomes of a lock-free ring protocol can ARMv8 reach?
+
+    Reads ring-DSL files and herd AArch64 litmus tests and decides, with Z3, every outcome of
+    every variant against the file's own expectations.
+    """

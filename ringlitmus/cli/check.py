@@ -1,0 +1,163 @@
+"""`ringlitmus check`: check files against their expectations; table, JSON, herd, JUnit."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ringlitmus import __version__
+from ringlitmus.cli.common import (
+    EXIT_CODES_HELP,
+    ExitCode,
+    batch_options,
+    consoles,
+    exit_code,
+    run_files,
+    run_options,
+    same_file,
+    top_level,
+)
+from ringlitmus.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ringlitmus.batch import BatchOptions
+    from ringlitmus.reports import FileReport
+
+
+class OutputFormat(Enum):
+    """What `check` prints on stdout."""
+
+    TABLE = "table"
+    JSON = "json"
+    HERD = "herd"
+
+
+@click.command(epilog=EXIT_CODES_HELP, short_help="Check litmus files against their expectations.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([choice.value for choice in OutputFormat]),
+    default=None,
+    help="table (default): a table per file; json: one document; herd: herd7's output "
+    "(implies --states).",
+)
+@click.option("--states", is_flag=True, help="Also list every reachable final state.")
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    metavar="NAME",
+    help="Check only this variant (repeatable); every variant by default.",
+)
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Also write a JUnit XML report to FILE (for CI pages).",
+)
+@run_options
+def check(
+    files: tuple[str, ...],
+    as_json: bool,
+    output_format: str | None,
+    states: bool,
+    variants: tuple[str, ...],
+    junit: str | None,
+    defines: dict[str, int],
+    timeout: float | None,
+    rlimit: int | None,
+    jobs: int | None,
+    no_cache: bool,
+    debug: bool,
+    quiet: bool,
+) -> None:
+    """Decide every outcome of every variant of each PATH: a file, or a directory standing for
+    the *.litmus files under it (*.prelude files are skipped: they are only included).
+
+    Files are checked in parallel; results print in the order of the arguments, a directory's
+    files sorted by path, whatever -j. The run ends with a summary line (on stderr with --json
+    or --format herd). Results decided before are read from the cache.
+    """
+    if as_json and output_format not in (None, "json"):
+        raise click.UsageError(f"--json contradicts --format {output_format}")
+    chosen = OutputFormat.JSON if as_json else OutputFormat(output_format or "table")
+    if junit is not None and any(same_file(junit, path) for path in files):
+        raise click.UsageError(f"--junit {junit} is an input; it will not be overwritten")
+    stdout, stderr = consoles()
+    with top_level(stderr, debug):
+        from ringlitmus.outcomes import CheckOptions
+
+        check_options = CheckOptions(
+            timeout_s=timeout,
+            rlimit=rlimit,
+            states=states or chosen is OutputFormat.HERD,
+            variants=variants or None,
+            observation=chosen is OutputFormat.HERD,
+        )
+        options = batch_options(defines, no_cache, check_options)
+        code = _check(files, options, jobs, chosen, junit, quiet, stdout, stderr)
+    sys.exit(code)
+
+
+def _check(
+    files: Sequence[str],
+    options: BatchOptions,
+    jobs: int | None,
+    output_format: OutputFormat,
+    junit: str | None,
+    quiet: bool,
+    stdout: Console,
+    stderr: Console,
+) -> ExitCode:
+    from ringlitmus.batch import expand_paths
+    from ringlitmus.reports import file_status
+    from ringlitmus.reports.herd import render_herd
+    from ringlitmus.reports.text import render_error, render_result, render_summary
+
+    paths = expand_paths(files)
+    if not paths:
+        raise UsageError("nothing to check: *.prelude files are only ever included")
+    if junit is not None and any(same_file(junit, path) for path in paths):
+        raise UsageError(f"--junit {junit} is an input; it will not be overwritten")
+
+    def show(report: FileReport) -> None:
+        if report.error is not None:
+            render_error(stderr, report.error, report.file)
+        if quiet:
+            return
+        if output_format is OutputFormat.TABLE:
+            render_result(stdout, report, show_states=options.check.states)
+        elif output_format is OutputFormat.HERD:
+            click.echo(render_herd(report), nl=False)
+
+    started = time.perf_counter()
+    reports, interrupted = run_files(paths, options, jobs, quiet, stderr, show)
+    if not quiet and output_format is OutputFormat.JSON:
+        from ringlitmus.reports.json_report import render_json
+
+        click.echo(render_json(reports, __version__, options.check.model), nl=False)
+    if junit is not None:
+        from ringlitmus.reports.junit import render_junit
+
+        try:
+            Path(junit).parent.mkdir(parents=True, exist_ok=True)
+            Path(junit).write_text(render_junit(reports, __version__), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write --junit {junit}: {error.strerror or error}") from None
+    if not quiet:
+        summary = stdout if output_format is OutputFormat.TABLE else stderr
+        render_summary(summary, reports, time.perf_counter() - started)
+    if interrupted:
+        stderr.print(f"ringlitmus: interrupted after {len(reports)} of {len(paths)} files")
+        return ExitCode.INTERRUPTED
+    return exit_code(file_status(report) for report in reports)
