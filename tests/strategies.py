@@ -23,6 +23,7 @@ from ringlitmus.ir import (
     RmwOp,
     Store,
 )
+from ringlitmus.semantics import Event, EventKind, build_event_structure
 
 LOCATIONS = ("x", "y", "z")
 
@@ -159,6 +160,7 @@ class Limits:
     locations: int = 2
     max_writes_per_cell: int = 4
     max_reads: int = 7
+    max_candidates: int = 4096
 
 
 QUICK = Limits()
@@ -167,10 +169,12 @@ LONG = Limits(max_threads=4, max_operations=4, max_memory_per_thread=4, location
 
 @dataclass(frozen=True)
 class Memory:
-    """The locations of a random program; `arrays` are two-cell arrays (`x[0]`, `x[1]`)."""
+    """The locations of a random program; `arrays` are two-cell arrays (`x[0]`, `x[1]`);
+    `pointer` (if any) initially holds a location's address, and plain stores keep it so."""
 
     locations: tuple[str, ...]
     arrays: frozenset[str] = frozenset()
+    pointer: str | None = None
 
 
 @dataclass
@@ -193,13 +197,15 @@ OPERATIONS = ("load", "store", "fence", "rmw", "exclusive", "branch", "select")
 
 
 @st.composite
-def _address(draw: st.DrawFn, thread: _ThreadBuilder, memory: Memory) -> ir.Expr:
+def _address(draw: st.DrawFn, thread: _ThreadBuilder, memory: Memory, room: int) -> ir.Expr:
     """Where an access goes: a location; through a fake address dependency; a cell of an
-    array picked by a loaded value; or a loaded value itself (a pointer)."""
+    array picked by a loaded value; or an address loaded from the pointer location."""
     location = draw(st.sampled_from(memory.locations))
     kinds = ["plain", "plain"]
     if thread.loaded:
-        kinds += ["fake", "pointer"]
+        kinds.append("fake")
+    if memory.pointer is not None and room >= 2:
+        kinds.append("pointer")
     if location in memory.arrays:
         kinds += ["cell", "indexed"] if thread.loaded else ["cell"]
     kind = draw(st.sampled_from(kinds))
@@ -207,9 +213,14 @@ def _address(draw: st.DrawFn, thread: _ThreadBuilder, memory: Memory) -> ir.Expr
         return Address(location)
     if kind == "cell":
         return BinOp(ArithOp.ADD, Address(location), Const(draw(st.sampled_from((0, 8)))))
-    source = draw(st.sampled_from(thread.loaded))
     if kind == "pointer":
-        return Reg(source)
+        assert memory.pointer is not None
+        pointer = thread.fresh()
+        thread.code.append(Load(pointer, Address(memory.pointer)))
+        thread.loaded.append(pointer)
+        thread.memory += 1
+        return Reg(pointer)
+    source = draw(st.sampled_from(thread.loaded))
     if kind == "indexed":
         # x + (r & 1) * 8: the cell depends on the value read, not just on the read.
         index = BinOp(ArithOp.AND, Reg(source), Const(1))
@@ -220,9 +231,14 @@ def _address(draw: st.DrawFn, thread: _ThreadBuilder, memory: Memory) -> ir.Expr
 
 
 @st.composite
-def _stored_value(draw: st.DrawFn, thread: _ThreadBuilder, memory: Memory) -> ir.Expr:
+def _stored_value(
+    draw: st.DrawFn, thread: _ThreadBuilder, memory: Memory, address: ir.Expr
+) -> ir.Expr:
     """1 or 2; a location's address; a loaded register (real value flow); or `fake + 1/2`
-    (a data dependency on a read, with a known value)."""
+    (a data dependency on a read, with a known value). The pointer location only ever
+    holds addresses, so that loading from it gives one."""
+    if memory.pointer is not None and address == Address(memory.pointer):
+        return Address(draw(st.sampled_from(memory.locations)))
     kinds = ["const", "const", "address"]
     if thread.loaded:
         kinds += ["copy", "fake"]
@@ -261,15 +277,15 @@ def _operation(
     operation = draw(st.sampled_from(allowed))
     code = thread.code
     if operation == "load":
-        address = draw(_address(thread, memory))
+        address = draw(_address(thread, memory, room))
         ordering = draw(st.sampled_from((Ordering.PLAIN, Ordering.ACQUIRE, Ordering.ACQUIRE_PC)))
         dest = thread.fresh()
         code.append(Load(dest, address, ordering))
         thread.loaded.append(dest)
         thread.memory += 1
     elif operation == "store":
-        address = draw(_address(thread, memory))
-        value = draw(_stored_value(thread, memory))
+        address = draw(_address(thread, memory, room))
+        value = draw(_stored_value(thread, memory, address))
         ordering = draw(st.sampled_from((Ordering.PLAIN, Ordering.RELEASE)))
         code.append(Store(address, value, ordering))
         thread.memory += 1
@@ -277,7 +293,7 @@ def _operation(
         code.append(Fence(draw(st.sampled_from(tuple(FenceKind)))))
     elif operation == "rmw":
         op = draw(st.sampled_from((RmwOp.SWP, RmwOp.CAS, RmwOp.ADD)))
-        address = draw(_address(thread, memory))
+        address = draw(_address(thread, memory, room))
         dest = draw(st.sampled_from((None, thread.fresh())))
         expected = Const(draw(st.sampled_from((0, 1)))) if op is RmwOp.CAS else None
         code.append(
@@ -295,7 +311,7 @@ def _operation(
             thread.loaded.append(dest)
         thread.memory += 1
     elif operation == "exclusive":
-        address = draw(_address(thread, memory))
+        address = draw(_address(thread, memory, room - 1))
         dest, status = thread.fresh(), thread.fresh()
         load_ordering = draw(st.sampled_from((Ordering.PLAIN, Ordering.ACQUIRE)))
         store_ordering = draw(st.sampled_from((Ordering.PLAIN, Ordering.RELEASE)))
@@ -339,15 +355,17 @@ def _operation(
 
 @st.composite
 def _declarations(draw: st.DrawFn, memory: Memory) -> tuple[ir.LocationDecl, ...]:
-    """Initial memory: mostly 0, sometimes 1 or the address of a location (a pointer)."""
-    initial = st.sampled_from(
-        (Const(0), Const(0), Const(1), *(Address(name) for name in memory.locations))
-    )
+    """Initial memory: mostly 0, sometimes 1 or a location's address; the pointer location
+    holds an address."""
+    addresses = tuple(Address(name) for name in memory.locations)
+    initial = st.sampled_from((Const(0), Const(0), Const(1), *addresses))
     declarations = []
     for name in memory.locations:
         if name in memory.arrays:
             values = (draw(initial), draw(initial))
             declarations.append(ir.LocationDecl(name, values, is_array=True))
+        elif name == memory.pointer:
+            declarations.append(ir.LocationDecl(name, (draw(st.sampled_from(addresses)),)))
         else:
             declarations.append(ir.LocationDecl(name, (draw(initial),)))
     return tuple(declarations)
@@ -360,7 +378,9 @@ def programs(draw: st.DrawFn, limits: Limits = QUICK) -> ir.Test:
     location_count = draw(st.integers(2, limits.locations))
     locations = LOCATIONS[:location_count]
     arrays = frozenset(name for name in locations if draw(st.integers(0, 5)) == 0)
-    memory = Memory(locations, arrays)
+    plain = [name for name in locations if name not in arrays]
+    pointer = draw(st.sampled_from(plain)) if plain and draw(st.booleans()) else None
+    memory = Memory(locations, arrays, pointer)
     threads = []
     for _ in range(thread_count):
         thread = _ThreadBuilder()
@@ -373,7 +393,8 @@ def programs(draw: st.DrawFn, limits: Limits = QUICK) -> ir.Test:
 
 
 def _small_enough(test: ir.Test, limits: Limits) -> bool:
-    """Keep the brute-force search tractable: few writes per location, few reads overall.
+    """Keep the brute-force search tractable: few reads, few writes per location, and few
+    candidate executions (store-exclusive outcomes times a source per read).
 
     A write through a pointer may hit any location, so it counts against all of them.
     """
@@ -388,7 +409,25 @@ def _small_enough(test: ir.Test, limits: Limits) -> bool:
                 writes[key] = writes.get(key, 0) + 1
     anywhere = writes.pop(None, 0)
     most = max(writes.values(), default=0) + anywhere
-    return reads <= limits.max_reads and most <= limits.max_writes_per_cell
+    if reads > limits.max_reads or most > limits.max_writes_per_cell:
+        return False
+    return _candidate_estimate(test) <= limits.max_candidates
+
+
+def _candidate_estimate(test: ir.Test) -> int:
+    """An upper bound on the candidate executions before coherence orders."""
+    structure = build_event_structure(test.variants[0].program)
+    writes = [event for event in structure.events if event.kind is EventKind.WRITE]
+    estimate = 2 ** len(structure.choices)
+    for read in structure.events:
+        if read.kind is EventKind.READ:
+            estimate *= sum(1 for write in writes if _may_alias(read, write))
+    return estimate
+
+
+def _may_alias(first: Event, second: Event) -> bool:
+    known = isinstance(first.address, int) and isinstance(second.address, int)
+    return not known or first.address == second.address
 
 
 def _location_of(address: ir.Expr) -> str | None:

@@ -184,13 +184,9 @@ class Evaluator:
                 if execution.addresses[a.id] == execution.addresses[b.id]
             )
         if base is BaseRelation.INT:
-            return frozenset(
-                (a.id, b.id) for a in events for b in events if _same_thread(a, b)
-            )
+            return frozenset((a.id, b.id) for a in events for b in events if _same_thread(a, b))
         if base is BaseRelation.EXT:
-            return frozenset(
-                (a.id, b.id) for a in events for b in events if not _same_thread(a, b)
-            )
+            return frozenset((a.id, b.id) for a in events for b in events if not _same_thread(a, b))
         if base is BaseRelation.SAME_INSTANCE:
             return frozenset(
                 (a.id, b.id)

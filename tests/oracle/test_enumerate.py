@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
-from oracle.enumerate import is_reachable, reachable_states
-from oracle.evaluate import compose, is_acyclic, monotone_in_coherence, transitive_closure
 from strategies import CLASSICS, programs
 
+from oracle.enumerate import is_reachable, reachable_states
+from oracle.evaluate import compose, is_acyclic, monotone_in_coherence, transitive_closure
 from ringlitmus import ir
 from ringlitmus.models.armv8 import ARMV8, co, po
 from ringlitmus.models.relations import Diff, Inter, Inverse, Model, empty
@@ -44,9 +44,7 @@ def test_pruning_changes_no_state(test: ir.Test) -> None:
 
 def test_classic_forbidden_states() -> None:
     def final(thread: int, register: str, value: int) -> ir.Compare:
-        return ir.Compare(
-            ir.CmpOp.EQ, ir.FinalRegister(f"P{thread}", register), ir.Const(value)
-        )
+        return ir.Compare(ir.CmpOp.EQ, ir.FinalRegister(f"P{thread}", register), ir.Const(value))
 
     stale = ir.BoolOp(ir.BoolOpKind.AND, (final(1, "r0", 1), final(1, "r1", 0)))
     assert is_reachable(CLASSICS["MP"], stale)
