@@ -179,16 +179,25 @@ def hand_built() -> dict[str, ir.Test]:
                     "P",
                     ir.Load("r0", A("x")),
                     ir.Load("r1", A("z")),
-                    ir.Branch(
-                        both(cmp(GE, R("r0"), C(1)), negated(cmp(LT, C(3), R("r1")))), "skip"
-                    ),
-                    ir.Branch(
-                        either(cmp(LE, R("r1"), C(-1)), cmp(GT, R("r0"), R("r1")), ir.Truth(False)),
-                        "skip",
-                    ),
-                    ir.Branch(cmp(EQ, C(1), C(1)), "skip"),
+                    ir.Branch(both(cmp(EQ, R("r0"), C(7)), negated(cmp(LT, R("r1"), C(3)))), "a"),
                     ir.Store(A("y"), C(1)),
-                    ir.Label("skip"),
+                    ir.Label("a"),
+                    ir.Branch(
+                        either(
+                            cmp(LE, R("r1"), C(-1)),
+                            cmp(GT, R("r0"), op(ADD, R("r1"), C(5))),
+                            ir.Truth(False),
+                        ),
+                        "b",
+                    ),
+                    ir.Store(A("w"), C(1)),
+                    ir.Label("b"),
+                    ir.Branch(cmp(EQ, C(1), C(1)), "c"),
+                    ir.Store(A("w"), C(2)),
+                    ir.Label("c"),
+                    ir.Branch(cmp(GE, C(2), R("r0")), "d"),
+                    ir.Label("d"),
+                    ir.Store(A("z"), R("r0")),
                 ),
                 thread(
                     "Q",
@@ -199,9 +208,9 @@ def hand_built() -> dict[str, ir.Test]:
                     ir.Label("end"),
                 ),
             ),
-            scalars("x", "y", "z"),
+            scalars("x", "y", "z", "w"),
             forbidden(both(cmp(EQ, final("P", "r0"), C(1)), cmp(EQ, final("Q", "r0"), C(1)))),
-            ir.Outcome("z_kept", REQUIRED, cmp(EQ, cell("z"), C(0))),
+            ir.Outcome("w_written", REQUIRED, cmp(EQ, cell("w"), C(1))),
         ),
         make_test(
             "mp-false-address-dependency",

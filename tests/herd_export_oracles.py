@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from ringlitmus import ir
 from ringlitmus.frontends.aarch64 import parse_aarch64
 from ringlitmus.outcomes import CheckOptions, check_test
-from ringlitmus.reports.herd_export import export_herd, export_names
-from ringlitmus.semantics import EventKind, EventStructure, build_event_structure
-from ringlitmus.symbolic import holds
+from ringlitmus.reports.herd_export import export_herd, export_names, location_names
+from ringlitmus.semantics import Event, EventKind, EventStructure, build_event_structure
+from ringlitmus.symbolic import evaluate, holds
 
 
 def exports(test: ir.Test) -> Iterator[tuple[str, str, str, ir.Test]]:
@@ -40,8 +40,10 @@ def verdicts(test: ir.Test, variant: str | None, outcome: str | None) -> list[tu
     ]
 
 
-RELATIONS = ("rmw", "amo", "lxsx", "addr", "data", "ctrl")
-RELATIONS += ("pick_basic_dep", "pick_addr_dep", "pick_data_dep", "pick_ctrl_dep")
+RELATIONS = (
+    *("rmw", "amo", "lxsx", "addr", "data", "ctrl"),
+    *("pick_basic_dep", "pick_addr_dep", "pick_data_dep", "pick_ctrl_dep"),
+)
 
 
 def valuations(structure: EventStructure) -> Iterator[tuple[dict[int, int], dict[str, bool]]]:
@@ -62,17 +64,42 @@ def valuations(structure: EventStructure) -> Iterator[tuple[dict[int, int], dict
         yield reads_values, choices
 
 
-def assert_same_dependencies(original: ir.Program, exported: ir.Program) -> None:
-    """Same events in the same order, and under every valuation the same ones happen and the
-    same pairs are in each dependency relation."""
+def assert_same_events(original: ir.Program, exported: ir.Program) -> None:
+    """Same events in the same order; under every valuation the same ones happen, at the same
+    cells, writing the same values, and the same pairs are in each dependency relation."""
     first, second = build_event_structure(original), build_event_structure(exported)
     shape = [(event.thread, event.kind, event.tags, event.fence) for event in first.events]
     assert shape == [(event.thread, event.kind, event.tags, event.fence) for event in second.events]
     assert len(first.choices) == len(second.choices)
+    herd_names = location_names(original.locations)
+
+    def places(
+        event: Event, other: Event, reads: dict[int, int], choices: dict[str, bool]
+    ) -> tuple[tuple[object, object], tuple[object, object]]:
+        """(cell or None, value written) of both events; cells by herd name."""
+        renamed = dict(zip(second.choices, choices.values(), strict=True))
+        address = first.cells.get(evaluate(event.address, reads, choices))
+        mine: tuple[object, object] = (herd_names[address] if address else None, None)
+        theirs: tuple[object, object] = (
+            second.cells.get(evaluate(other.address, reads, renamed)),
+            None,
+        )
+        if event.kind is EventKind.WRITE:
+            value = evaluate(event.value, reads, choices)
+            written = first.cells.get(value)
+            mine = (mine[0], herd_names[written] if written else value)
+            value = evaluate(other.value, reads, renamed)
+            theirs = (theirs[0], second.cells.get(value) or value)
+        return mine, theirs
+
     for reads, choices in valuations(first):
         renamed = dict(zip(second.choices, choices.values(), strict=True))
         for one, other in zip(first.events, second.events, strict=True):
-            assert holds(one.guard, reads, choices) == holds(other.guard, reads, renamed), one
+            happens = holds(one.guard, reads, choices)
+            assert happens == holds(other.guard, reads, renamed), one
+            if happens and one.kind is not EventKind.FENCE:
+                mine, theirs = places(one, other, reads, choices)
+                assert mine == theirs, (one, reads, choices)
         for name in RELATIONS:
             pairs = {
                 pair for pair, guard in getattr(first, name).items() if holds(guard, reads, choices)

@@ -8,15 +8,15 @@ from oracle.enumerate import escapes, reachable_states
 from strategies import CLASSICS, LONG, programs
 
 from ringlitmus import ir
-from ringlitmus.outcomes import CheckOptions, check_test
+from ringlitmus.outcomes import MODELS, CheckOptions, check_test
 
 ESCAPE = "outside every declared location"
 
 
-def encoder_states(test: ir.Test) -> set[frozenset[tuple[str, int]]] | None:
+def encoder_states(test: ir.Test, model: str) -> set[frozenset[tuple[str, int]]] | None:
     """Every reachable final state according to the Z3 encoding; None when it gives no
     verdict because an execution computes an address outside every declared cell."""
-    result = check_test(test, CheckOptions(states=True))
+    result = check_test(test, CheckOptions(model=model, states=True))
     (variant,) = result.variants
     if variant.states is None:
         reasons = {outcome.reason for outcome in variant.outcomes}
@@ -27,20 +27,23 @@ def encoder_states(test: ir.Test) -> set[frozenset[tuple[str, int]]] | None:
 
 
 def assert_agree(test: ir.Test) -> None:
-    actual = encoder_states(test)
-    escaped = escapes(test)
-    assert (actual is None) == escaped, (
-        "the enumerator finds an execution leaving the declared cells"
-        if escaped
-        else "only the encoder finds an execution leaving the declared cells"
-    )
-    if actual is None:
-        return
-    expected = reachable_states(test)
-    assert actual == expected, (
-        f"only the encoder reaches {sorted(map(sorted, actual - expected))}; "
-        f"only the enumerator reaches {sorted(map(sorted, expected - actual))}"
-    )
+    """Under every model: both sides give no verdict (an execution leaves the declared
+    cells), or both reach exactly the same final states."""
+    for name, model in MODELS.items():
+        actual = encoder_states(test, name)
+        escaped = escapes(test, model)
+        assert (actual is None) == escaped, (
+            f"{name}: only the enumerator finds an execution leaving the declared cells"
+            if escaped
+            else f"{name}: only the encoder finds an execution leaving the declared cells"
+        )
+        if actual is None:
+            continue
+        expected = reachable_states(test, model=model)
+        assert actual == expected, (
+            f"{name}: only the encoder reaches {sorted(map(sorted, actual - expected))}; "
+            f"only the enumerator reaches {sorted(map(sorted, expected - actual))}"
+        )
 
 
 @pytest.mark.parametrize("test", CLASSICS.values(), ids=CLASSICS.keys())

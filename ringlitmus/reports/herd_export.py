@@ -181,10 +181,10 @@ class _Export:
         self.index = {thread.name: index for index, thread in enumerate(program.threads)}
         named: dict[str, list[str]] = {}
         for node in (outcome.condition, test.filter, *test.observed):
-            for thread, register in _final_registers(node):
-                if thread not in self.index:
-                    raise UnknownNameError(f"no thread {thread} in variant {variant.name}")
-                named.setdefault(thread, []).append(register)
+            for owner, register in _final_registers(node):
+                if owner not in self.index:
+                    raise UnknownNameError(f"no thread {owner} in variant {variant.name}")
+                named.setdefault(owner, []).append(register)
         self.compiled: list[CompiledThread] = []
         self.registers: list[dict[Register, str]] = []
         self.variables: list[list[str]] = []

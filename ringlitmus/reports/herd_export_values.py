@@ -306,7 +306,9 @@ class ExpressionCompiler:
     def address(self, expr: ir.Expr, indexed: bool) -> Memory:
         """The memory operand for `expr`; `[Xn,Xm]` only where `indexed` (LDR, STR)."""
         known = known_value(expr)
-        if known is not None and known.location is not None:
+        if known is not None and known.location is None:
+            raise self.unsupported(f"address {known.offset} is not a location")
+        if known is not None:
             base = self.bind(RegisterKind.CELL, self.memory.cell(known, self.span))
             if not reads_registers(expr):
                 return Memory(base)
@@ -315,39 +317,39 @@ class ExpressionCompiler:
             offset = without_addresses(expr)
             if known.offset:
                 offset = ir.BinOp(ArithOp.SUB, offset, ir.Const(known.offset))
-            index = self.register(offset)
-            if indexed:
-                return Memory(base, index)
-            target = self.temporary()
-            self.emit("ADD", target, base, index)
-            return Memory(target)
-        if known is not None:
-            raise self.unsupported(f"address {known.offset} is not a location")
+            return self.base_and_index(base, self.register(offset), indexed)
         location = base_location(expr)
         if location is None:
-            for location in addresses_in(expr):
-                if self.memory.is_split(location):
-                    raise split_address_error(location, self.span)
+            for name in addresses_in(expr):
+                if self.memory.is_split(name):
+                    raise split_address_error(name, self.span)
             return Memory(self.register(expr))
-        # A location plus an offset from registers (`ring[r]`): herd has the cells as separate
-        # locations, so pick the cell by comparing the offset with each; CSEL makes that a
-        # pick dependency and `offset ^ offset`, added, the address dependency of the IR. An
-        # offset outside the location gives 0, no cell, as the IR's address is no cell.
+        return self.base_and_index(*self.chosen_cell(location, expr), indexed)
+
+    def base_and_index(self, base: Register, index: Register, indexed: bool) -> Memory:
+        """`[base,index]`, or `[base + index]` computed first where `indexed` is False."""
+        if indexed:
+            return Memory(base, index)
+        target = self.temporary()
+        self.emit("ADD", target, base, index)
+        return Memory(target)
+
+    def chosen_cell(self, location: str, expr: ir.Expr) -> tuple[Register, Register]:
+        """The cell of `location` that `expr` (its address plus an offset) names, and a 0.
+
+        herd has the cells as separate locations, so the offset is compared with each cell's;
+        CSEL makes that a pick dependency, and the 0 (`offset ^ offset`) to add makes it the
+        address dependency the IR has. An offset outside the location gives 0, no cell, as the
+        IR's address is no cell then either.
+        """
         offset = self.register(without_addresses(expr))
         chosen = self.temporary()
-        for index, cell in enumerate(self.memory.declaration(location, self.span).cells):
-            step = index * ir.CELL_SIZE
-            self.emit(
-                "CMP",
-                offset,
-                Immediate(step) if step < ADD_LIMIT else self.register(ir.Const(step)),
-            )
-            previous = chosen if index else ZERO
+        for position, cell in enumerate(self.memory.declaration(location, self.span).cells):
+            step = position * ir.CELL_SIZE
+            compared = Immediate(step) if step < ADD_LIMIT else self.register(ir.Const(step))
+            self.emit("CMP", offset, compared)
+            previous = chosen if position else ZERO
             self.emit("CSEL", chosen, self.bind(RegisterKind.CELL, cell), previous, Word("EQ"))
         zero = self.temporary()
         self.emit("EOR", zero, offset, offset)
-        if indexed:
-            return Memory(chosen, zero)
-        target = self.temporary()
-        self.emit("ADD", target, chosen, zero)
-        return Memory(target)
+        return chosen, zero

@@ -554,6 +554,33 @@ CASES = [
         [load("r0", "y"), pick("r9", "r0", 0), load("r2", at("z")), fence(ISB), load("r1", "x")],
     ),
     case(
+        "LB+csel-wsi-rfi-data+dmb (pick-lob: pick-basic-dep through lrs)",
+        UNREACHABLE,
+        LB_LATE,
+        [
+            load("r0", "x"),
+            ir.Select("r1", Compare(CmpOp.EQ, Reg("r0"), Const(1)), Const(1), Const(2)),
+            store("z", Reg("r1")),
+            load("r2", "z"),
+            fake("r2"),
+            store("y", plus("r9", 1)),
+        ],
+        LB_ORDERED_P1,
+    ),
+    case(
+        "LB+wsi-rfi-data+dmb (no pick into the store)",
+        REACHABLE,
+        LB_LATE,
+        [
+            load("r0", "x"),
+            store("z", 1),
+            load("r2", "z"),
+            fake("r2"),
+            store("y", plus("r9", 1)),
+        ],
+        LB_ORDERED_P1,
+    ),
+    case(
         "LB+csel-addr-po+dmb (pick-addr-dep;[M];po;[W])",
         UNREACHABLE,
         LB_LATE,

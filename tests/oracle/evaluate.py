@@ -20,7 +20,7 @@ from ringlitmus.symbolic import holds
 
 Pair = tuple[int, int]
 Relation = frozenset[Pair]
-EventSet = frozenset[int]
+Events = frozenset[int]
 
 
 @dataclass
@@ -94,13 +94,13 @@ class Evaluator:
         ]
 
     def _memo(self, term: object) -> dict[int, frozenset]:  # type: ignore[type-arg]
+        """Where `term`'s value is kept; keys are term identities (see `mentions_coherence`,
+        which keeps every term it has seen alive, so an identity is never reused)."""
         return self.local if mentions_coherence(term) else self.shared  # type: ignore[arg-type]
-
-    # Memo keys are term identities (see `mentions_coherence`); the terms outlive the evaluator.
 
     # ------------------------------------------------------------------ sets
 
-    def set_of(self, term: rel.SetTerm) -> EventSet:
+    def set_of(self, term: rel.SetTerm) -> Events:
         """The executed events in `term`."""
         memo = self._memo(term)
         key = id(term)
@@ -108,7 +108,7 @@ class Evaluator:
             memo[key] = self._set(term)
         return memo[key]
 
-    def _set(self, term: rel.SetTerm) -> EventSet:
+    def _set(self, term: rel.SetTerm) -> Events:
         if isinstance(term, rel.EventSet):
             return frozenset(event.id for event in self.events if in_base_set(term.base, event))
         if isinstance(term, rel.SetUnion):

@@ -39,7 +39,7 @@ from herd_export_cases import (
     scalars,
     thread,
 )
-from herd_export_oracles import assert_herd_shaped, assert_same_dependencies, exports, verdicts
+from herd_export_oracles import assert_herd_shaped, assert_same_events, exports, verdicts
 from syrupy.assertion import SnapshotAssertion
 
 from ringlitmus import ir
@@ -60,7 +60,7 @@ CATALOGUE = os.environ.get("RINGLITMUS_HERD_CATALOGUE")
 def test_hand_built_tests_read_back_to_the_same_verdicts(test: ir.Test) -> None:
     for variant, outcome, text, back in exports(test):
         assert verdicts(back, None, None) == verdicts(test, variant, outcome), text
-        assert_same_dependencies(test.variant(variant).program, back.variants[0].program)
+        assert_same_events(test.variant(variant).program, back.variants[0].program)
         assert_herd_shaped(text)
 
 
@@ -70,7 +70,7 @@ def test_litmus_files_read_back_to_the_same_verdicts(path: Path) -> None:
     assert len(export_names(test)) == len(test.variants) * max(1, len(test.outcomes))
     for variant, outcome, text, back in exports(test):
         assert verdicts(back, None, None) == verdicts(test, variant, outcome), text
-        assert_same_dependencies(test.variant(variant).program, back.variants[0].program)
+        assert_same_events(test.variant(variant).program, back.variants[0].program)
         assert_herd_shaped(text)
 
 
@@ -95,7 +95,7 @@ def test_herd_catalogue_tests_read_back_to_the_same_verdicts(path: Path) -> None
         pytest.skip("a catalogue test the front end rejects (test_herd_catalogue covers it)")
     ((_, _, text, back),) = exports(test)
     assert verdicts(back, None, None) == verdicts(test, None, None), text
-    assert_same_dependencies(test.variants[0].program, back.variants[0].program)
+    assert_same_events(test.variants[0].program, back.variants[0].program)
     assert_herd_shaped(text)
 
 
