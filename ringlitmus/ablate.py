@@ -83,13 +83,18 @@ class SiteResult:
 
 @dataclass(frozen=True)
 class VariantAblation:
-    """The analysis of one variant."""
+    """The analysis of one variant.
+
+    `undecided` are the outcomes the solver could not decide in the variant as written, and
+    `undecided_reasons` why, one reason for each (its `reason_unknown`, a timeout, ...).
+    """
 
     variant: str
     ok: bool | None
     targets: tuple[str, ...]
     reachable: tuple[str, ...]
     undecided: tuple[str, ...]
+    undecided_reasons: tuple[str, ...] = ()
     sites: tuple[SiteResult, ...] = ()
     minimal_sets: tuple[tuple[Site, ...], ...] = ()
     search_complete: bool = True
@@ -186,7 +191,9 @@ def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> Vari
         for name, verdict in status.items()
         if verdict is Verdict.REACHABLE and _forbidden_kind(test, variant.name, outcomes[name])
     )
-    undecided = tuple(name for name, verdict in status.items() if verdict is Verdict.UNKNOWN)
+    unknown = [result for result in baseline.outcomes if result.status is Verdict.UNKNOWN]
+    undecided = tuple(result.name for result in unknown)
+    reasons = tuple(result.reason or "the solver gave up" for result in unknown)
     search = _Search(test, variant, budget, targets)
     sites = tuple(search.site(site) for site in find_orderings(variant.program)) if targets else ()
     minimal: tuple[tuple[Site, ...], ...] = ()
@@ -200,6 +207,7 @@ def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> Vari
         targets=targets,
         reachable=reachable,
         undecided=undecided,
+        undecided_reasons=reasons,
         sites=sites,
         minimal_sets=minimal,
         search_complete=complete,

@@ -110,3 +110,12 @@ def test_nothing_decided_is_all_unknown() -> None:
     test = parse_file(str(ROOT / "litmus/basics/MP+dmb.litmus"))
     variant = ablate_test(test, AblateOptions(max_checks=1, explain_redundant=False)).variants[0]
     assert [r.necessity for r in variant.sites] == [Necessity.UNKNOWN, Necessity.UNKNOWN]
+
+
+def test_an_undecided_variant_says_why_and_tests_nothing() -> None:
+    test = parse_file(str(ROOT / "litmus/basics/MP+dmb.litmus"))
+    variant = ablate_test(test, AblateOptions(rlimit=1, explain_redundant=False)).variants[0]
+    assert (variant.undecided, variant.targets, variant.reachable) == (("stale_data",), (), ())
+    [reason] = variant.undecided_reasons
+    assert reason.startswith("solver gave up")
+    assert variant.ok is None and variant.sites == () and variant.has_unknown

@@ -268,11 +268,6 @@ endless_device = pytest.mark.skipif(
 
 
 @endless_device
-@pytest.mark.xfail(
-    strict=True,
-    reason='ring.py reads an included file whole, whatever it is: `include "/dev/zero"` '
-    "reads until memory runs out (exit 70, MemoryError; without a limit, a hang)",
-)
 def test_an_include_of_an_endless_device_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "zero.litmus").write_text(
         f'include "{ENDLESS}"\ndata = 0\nthread P0: store data = 1\nallowed a: data == 1\n'
@@ -283,22 +278,30 @@ def test_an_include_of_an_endless_device_is_rejected(tmp_path: Path) -> None:
 
 
 @endless_device
-@pytest.mark.xfail(
-    strict=True,
-    reason="frontends.read_source reads the file whole, whatever it is: `check /dev/zero` "
-    "reads until memory runs out (exit 70, MemoryError; without a limit, a hang)",
-)
 def test_an_endless_device_given_as_the_file_is_rejected(tmp_path: Path) -> None:
     completed = run_with_memory_limit(tmp_path, check_arguments([str(ENDLESS)]))
     assert completed.returncode == 2, completed.stderr
     assert f"{ENDLESS}: error:" in completed.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_source skips a byte order mark; ring.py's include reads with read_text, "
-    "which keeps it: 'unexpected character \\ufeff' at 1:1 of the prelude",
-)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_rejected_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    """Opening a FIFO blocks until a writer comes: it must be refused before it is opened."""
+    os.mkfifo(tmp_path / "pipe.prelude")
+    os.mkfifo(tmp_path / "pipe.litmus")
+    (tmp_path / "main.litmus").write_text(
+        'include "pipe.prelude"\ndata = 0\nthread P0: store data = 1\nallowed a: data == 1\n'
+    )
+    included = run_with_memory_limit(tmp_path, check_arguments(["main.litmus"]))
+    assert included.returncode == 2, included.stderr
+    assert "main.litmus:1:1: error: cannot include 'pipe.prelude': it is a named pipe" in (
+        included.stderr
+    )
+    given = run_with_memory_limit(tmp_path, check_arguments(["pipe.litmus"]))
+    assert given.returncode == 2, given.stderr
+    assert "pipe.litmus: error: cannot read 'pipe.litmus': it is a named pipe" in given.stderr
+
+
 def test_a_byte_order_mark_in_an_included_file_changes_no_verdict(tmp_path: Path) -> None:
     ring = LITMUS / "kvm-dirty-ring" / "ring.litmus"
     prelude = LITMUS / "kvm-dirty-ring" / "kvm-dirty-ring.prelude"
@@ -325,12 +328,6 @@ exists (1:X1=1 /\\ 1:X2=0)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.transform_tree turns a RecursionError into a LitmusSyntaxError without a "
-    "span: `CoRR.litmus: error: expression nested too deeply`, no line:col (the ring DSL "
-    "says `nested more than 200 levels deep` at the place)",
-)
 def test_a_herd_condition_nested_too_deeply_is_reported_at_its_line(tmp_path: Path) -> None:
     deep = HERD_CORR.replace("exists (", "exists " + "~" * 10_000 + "(")
     (tmp_path / "CoRR.litmus").write_text(deep)

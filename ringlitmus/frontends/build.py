@@ -19,6 +19,7 @@ from ringlitmus.errors import (
     UnknownNameError,
     UnsupportedInstructionError,
 )
+from ringlitmus.frontends.source import source_lines
 
 # Readable words for the pattern terminals of common.lark; front ends pass their own on top.
 COMMON_WORDS: Mapping[str, str] = {
@@ -31,6 +32,9 @@ COMMON_WORDS: Mapping[str, str] = {
     "OR": "'\\/' ('||')",
     "$END": "end of input",
 }
+# Parse trees deeper than this are refused before any recursive walk over them: lark's
+# Transformer recurses once per level, and no real test nests a tenth as deep.
+MAX_NESTING = 200
 _LISTED_EXPECTATIONS = 8  # longer lists say nothing; the caret and source line do
 _SHOWN_LENGTH = 20
 
@@ -71,31 +75,54 @@ def parse_text(parser: Lark, text: str, file: str, words: Mapping[str, str]) -> 
 def add_source_line(error: LitmusError, text: str) -> LitmusError:
     """Give `error` the line of `text` its span points at, unless it has one."""
     if error.source_line is None and error.span is not None:
-        lines = text.splitlines()
+        lines = source_lines(text)
         if 0 < error.span.line <= len(lines):
             error.source_line = lines[error.span.line - 1]
     return error
 
 
-def transform_tree(transformer: Transformer[Token, object], tree: Tree[Token]) -> object:
-    """Run a Transformer, unwrapping the LitmusErrors its callbacks raise."""
+def transform_tree(transformer: Transformer[Token, object], tree: Tree[Token], file: str) -> object:
+    """Run a Transformer over a tree read from `file`, unwrapping the LitmusErrors its callbacks
+    raise; a tree too deep for lark's recursive walk is refused first (check_nesting)."""
+    check_nesting(tree, file)
     try:
         return transformer.transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, LitmusError):
             raise error.orig_exc from None
         if isinstance(error.orig_exc, RecursionError):
-            raise LitmusSyntaxError("expression nested too deeply") from None
+            raise _too_deep(tree, file) from None
         raise error.orig_exc from error
     except RecursionError:
-        raise LitmusSyntaxError("expression nested too deeply") from None
+        raise _too_deep(tree, file) from None
+
+
+def check_nesting(tree: Tree[Token], file: str) -> None:
+    """Refuse a tree deeper than MAX_NESTING (`~~~~...x=1`, `if 1 { if 1 { ...`) at the first
+    node too deep, without recursing."""
+    # Each entry carries the nearest node with a position, for nodes that have none (`()`).
+    stack: list[tuple[Tree[Token], int, Tree[Token]]] = [(tree, 1, tree)]
+    while stack:
+        node, depth, located = stack.pop()
+        if not getattr(node.meta, "empty", True):
+            located = node
+        if depth > MAX_NESTING:
+            raise _too_deep(located, file)
+        stack.extend(
+            (child, depth + 1, located) for child in node.children if isinstance(child, Tree)
+        )
+
+
+def _too_deep(node: Tree[Token], file: str) -> LitmusSyntaxError:
+    span = span_of(node.meta, file) or Span(file, 1, 1)
+    return LitmusSyntaxError(f"nested too deeply (more than {MAX_NESTING} levels)", span)
 
 
 def syntax_error(
     error: UnexpectedInput, parser: Lark, text: str, file: str, words: Mapping[str, str]
 ) -> LitmusSyntaxError:
     """A LitmusSyntaxError for lark's `error`: position, what was found, what was expected."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     line, column = error.line, error.column
     token = getattr(error, "token", None)
     if token is not None and token.type == "$END" and token.end_line is not None:
@@ -151,7 +178,8 @@ def _describe_terminals(
     names: Iterable[str], parser: Lark, words: Mapping[str, str]
 ) -> tuple[str, ...]:
     """Readable, de-duplicated words for lark terminal names."""
-    ignored = set(parser.ignore_tokens)
+    # `lexer_conf`, not `ignore_tokens`: a parser loaded from lark's cache lacks the latter.
+    ignored = set(parser.lexer_conf.ignore)
     described: list[str] = []
     for name in sorted(names):
         if name in ignored:

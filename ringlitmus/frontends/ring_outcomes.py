@@ -126,7 +126,7 @@ class OutcomeBuilder:
         transformer = merge_condition_callbacks(
             _IndexedTerms(self._file, bindings), self._file, resolve
         )
-        result = transform_tree(transformer, condition)
+        result = transform_tree(transformer, condition, self._file)
         assert isinstance(result, ir.Compare | ir.BoolOp | ir.Truth), result
         return result
 

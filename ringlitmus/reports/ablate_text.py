@@ -29,10 +29,23 @@ def render_ablation(console: Console, ablation: Ablation) -> None:
 def variant_lines(variant: VariantAblation) -> list[Text]:
     """One variant: its orderings, the minimal sufficient sets, and repairs."""
     lines = [Text(f"variant {variant.variant}", style="bold")]
+    reasons = dict(zip(variant.undecided, variant.undecided_reasons, strict=False))
     for name in variant.undecided:
-        lines.append(Text(f"  {name}: unknown in the variant as written; not analysed"))
+        why = f": {reasons[name]}" if name in reasons else ""
+        lines.append(Text(f"  {name}: not decided in the variant as written{why}"))
     if variant.targets:
         lines.extend(_ordering_lines(variant))
+    elif variant.undecided and not variant.reachable:
+        # Ablation compares each change with the variant as written; without that answer
+        # "nothing to ablate" would claim a result the solver never reached.
+        lines.append(
+            Text(
+                "  variant not decided, so no ordering was tested: ablation starts from the "
+                "outcomes of the variant as written (a larger --timeout or --rlimit may decide "
+                "them)",
+                style="yellow",
+            )
+        )
     elif not variant.reachable:
         lines.append(Text("  no forbidden outcome to keep unreachable: nothing to ablate"))
     if variant.reachable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from lark import Token, Transformer, Tree
 
 from ringlitmus import ir
 from ringlitmus.errors import (
@@ -86,3 +87,31 @@ def test_location_table_keeps_first_mention_order() -> None:
         table.require("w", HERE)
     with pytest.raises(DuplicateNameError):
         table.declare("y", ir.Const(3), HERE)
+
+
+def nested(depth: int) -> Tree[Token]:
+    """`depth` levels of Tree("n", [...]) with no positions, as a hand-built tree has."""
+    tree: Tree[Token] = Tree("leaf", [])
+    for _ in range(depth - 1):
+        tree = Tree("n", [tree])
+    return tree
+
+
+class _Depth(Transformer[Token, int]):
+    def leaf(self, _: list[int]) -> int:
+        return 1
+
+    def n(self, children: list[int]) -> int:
+        return children[0] + 1
+
+
+def test_a_tree_at_the_nesting_limit_is_transformed() -> None:
+    assert build.transform_tree(_Depth(), nested(build.MAX_NESTING), "t") == build.MAX_NESTING
+
+
+def test_a_tree_past_the_nesting_limit_is_refused_without_recursing() -> None:
+    for depth in (build.MAX_NESTING + 1, 50_000):
+        with pytest.raises(LitmusSyntaxError, match="nested too deeply") as caught:
+            build.transform_tree(_Depth(), nested(depth), "t")
+        # No node has a position: the error points at the start of the file.
+        assert caught.value.span == Span("t", 1, 1)

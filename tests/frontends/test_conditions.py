@@ -59,7 +59,7 @@ def _resolve(term: WrittenTerm, side: TermSide) -> ir.Term:
 def parse(parser: Lark, text: str) -> ir.Condition:
     tree = build.parse_text(parser, text, "c.txt", {})
     transformer = conditions.merge_condition_callbacks(_Start(), "c.txt", _resolve)
-    result = build.transform_tree(transformer, tree)
+    result = build.transform_tree(transformer, tree, "c.txt")
     assert isinstance(result, ir.Compare | ir.BoolOp | ir.Truth)
     return result
 
@@ -164,7 +164,9 @@ def test_resolver_sees_terms_as_written(parser: Lark) -> None:
         return ir.FinalLocation(term.text)
 
     tree = build.parse_text(parser, "rings[1].slot[2] = [x]\n/\\ 3:X0 = y", "c.txt", {})
-    build.transform_tree(conditions.merge_condition_callbacks(_Start(), "c.txt", record), tree)
+    build.transform_tree(
+        conditions.merge_condition_callbacks(_Start(), "c.txt", record), tree, "c.txt"
+    )
     (first, left), (second, right), (third, _), (fourth, _) = seen
     assert first.path == ("rings", 1, "slot", 2) and left is TermSide.LEFT
     assert first.text == "rings[1].slot[2]"

@@ -29,6 +29,7 @@ from ringlitmus.errors import (
     UnknownRegisterError,
     UnsupportedInstructionError,
 )
+from ringlitmus.frontends import source
 from ringlitmus.frontends.ring import parse_ring
 
 # --------------------------------------------------------------------------- includes
@@ -62,7 +63,7 @@ def test_include_errors(tmp_path: Path) -> None:
     main = str(tmp_path / "t.litmus")
     cases = [
         ('include "a.prelude"\n', IncludeError, "b.prelude", 1, "cycle: a.prelude -> b.prelude"),
-        ('include "missing.prelude"\n', IncludeError, main, 1, "no file"),
+        ('include "missing.prelude"\n', IncludeError, main, 1, "No such file"),
         ('include "thread.prelude"\n', IncludeError, "thread.prelude", 2, "declarations only"),
         ('include "broken.prelude"\n', LitmusSyntaxError, "broken.prelude", 1, "unexpected"),
     ]
@@ -73,6 +74,64 @@ def test_include_errors(tmp_path: Path) -> None:
         assert span is not None and span.file.endswith(file) and span.line == line
         assert words in caught.value.message
         assert caught.value.source_line is not None
+
+
+def test_a_byte_order_mark_in_a_prelude_is_dropped(tmp_path: Path) -> None:
+    (tmp_path / "bom.prelude").write_bytes(b"\xef\xbb\xbfconst ONE = 1\n")
+    main = write(tmp_path, "t.litmus", 'include "bom.prelude"\nx = 0\nthread P0: store x = ONE\n')
+    test = parse_ring(main.read_text(), str(main))
+    assert thread(test, "P0").instructions == (ir.Store(A("x"), C(1)),)
+
+
+def test_a_prelude_not_in_utf8_is_refused_at_the_byte(tmp_path: Path) -> None:
+    (tmp_path / "bad.prelude").write_bytes(b"const ONE = 1\n# \xff\n")
+    main = write(tmp_path, "t.litmus", 'include "bad.prelude"\nx = 0\nthread P0: store x = 1\n')
+    with pytest.raises(LitmusSyntaxError, match="not UTF-8 text: byte 0xff") as caught:
+        parse_ring(main.read_text(), str(main))
+    span = caught.value.span
+    assert span is not None and span.file.endswith("bad.prelude")
+    assert (span.line, span.column) == (2, 3)
+
+
+def refused_include(main: Path, included: str) -> IncludeError:
+    """The error for `include "INCLUDED"` at the top of `main`."""
+    text = f'include "{included}"\nx = 0\nthread P0: store x = 1\n'
+    with pytest.raises(IncludeError) as caught:
+        parse_ring(text, str(main))
+    span = caught.value.span
+    assert span is not None and (span.file, span.line, span.column) == (str(main), 1, 1)
+    assert caught.value.source_line == f'include "{included}"'
+    return caught.value
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_include_of_a_device_is_refused_without_reading(tmp_path: Path) -> None:
+    error = refused_include(tmp_path / "t.litmus", "/dev/zero")
+    assert (
+        error.message == "cannot include '/dev/zero': it is a character device, not a regular file"
+    )
+
+
+def test_an_include_of_a_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    error = refused_include(tmp_path / "t.litmus", "lib")
+    assert error.message.endswith(": it is a directory, not a regular file")
+
+
+def test_an_include_of_a_symbolic_link_loop_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.prelude").symlink_to("b.prelude")
+    (tmp_path / "b.prelude").symlink_to("a.prelude")
+    error = refused_include(tmp_path / "t.litmus", "a.prelude")
+    assert error.message.startswith("cannot include 'a.prelude'")
+
+
+def test_an_include_over_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(source, "MAX_SOURCE_BYTES", 2**20)
+    (tmp_path / "big.prelude").write_bytes(b"#" * (2**20 + 1))
+    error = refused_include(tmp_path / "t.litmus", "big.prelude")
+    assert error.message.endswith(": it is larger than 1 MiB, the most a litmus file may be")
 
 
 # --------------------------------------------------------------------------- errors
@@ -194,6 +253,32 @@ def test_random_text_gives_litmus_errors() -> None:
     only_litmus_errors(bytes(range(256)).decode("latin-1"))
     only_litmus_errors("x = 0\nthread P0: r0 = " + "(" * 3000 + "1" + ")" * 3000 + "\n")
     only_litmus_errors('include "\x00"\nthread P0: isb\n')
+
+
+def test_deep_nesting_is_refused_at_its_place() -> None:
+    for text, line in (
+        ("x = 0\nthread P0: r0 = load x\nallowed a: " + "~" * 10_000 + "P0.r0 == 0\n", 3),
+        ("x = 0\nthread P0: r0 = " + "-" * 10_000 + "1\n", 2),
+        ("x = 0\nthread P0 {\n" + "if 1 {\n" * 300 + "isb\n" + "}\n" * 301, 101),
+    ):
+        with pytest.raises(LitmusSyntaxError, match="nested too deeply") as caught:
+            parse(text)
+        span = caught.value.span
+        assert span is not None and (span.file, span.line) == ("t.litmus", line)
+        assert caught.value.source_line == text.splitlines()[line - 1]
+
+
+def test_deep_parentheses_and_long_chains_are_read() -> None:
+    # Deeper than Python's recursion limit: nothing may walk these recursively.
+    condition = "(" * 2_000 + "P0.r0 == 0" + ")" * 2_000
+    expression = "(" * 2_000 + "1" + ")" * 2_000
+    test = parse(f"x = 0\nthread P0: r0 = {expression}\nallowed a: {condition}\n")
+    assert test.outcomes[0].condition == ir.Compare(ir.CmpOp.EQ, ir.FinalRegister("P0", "r0"), C(0))
+    for operator in ("&&", "||"):
+        chain = f" {operator} ".join(["P0.r0 == 0"] * 2_000)
+        test = parse(f"x = 0\nthread P0: r0 = load x\nallowed a: {chain}\n")
+        assert isinstance(test.outcomes[0].condition, ir.BoolOp)
+        assert len(test.outcomes[0].condition.operands) == 2_000
 
 
 def test_name_and_doc() -> None:

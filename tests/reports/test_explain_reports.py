@@ -14,9 +14,10 @@ import pydot
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ringlitmus.ablate import AblateOptions, ablate_test
+from ringlitmus.ablate import AblateOptions, VariantAblation, ablate_test
 from ringlitmus.explain import ExplainOptions, Explanation, explain_test
 from ringlitmus.frontends import parse_file
+from ringlitmus.reports.ablate_text import variant_lines
 from ringlitmus.reports.analysis_json import render_analysis_json
 from ringlitmus.reports.dot import render_dot, svg_from_dot
 from ringlitmus.reports.explain_text import compact_cycle
@@ -63,6 +64,30 @@ def test_seed_explanations(snapshot: SnapshotAssertion) -> None:
     assert text == snapshot
     assert "witness execution:" in text
     assert "by this cycle:" in text and "-[bob: acquire]->" in text
+
+
+def _plain_lines(variant: VariantAblation) -> list[str]:
+    return [line.plain for line in variant_lines(variant)]
+
+
+def test_an_undecided_variant_is_not_called_nothing_to_ablate() -> None:
+    undecided = VariantAblation(
+        "after",
+        None,
+        targets=(),
+        reachable=(),
+        undecided=("lost_page",),
+        undecided_reasons=("solver gave up (timeout)",),
+        checks=1,
+    )
+    lines = _plain_lines(undecided)
+    assert (
+        lines[1] == "  lost_page: not decided in the variant as written: solver gave up (timeout)"
+    )
+    assert lines[2].startswith("  variant not decided, so no ordering was tested")
+    assert not any("nothing to ablate" in line for line in lines)
+    decided = VariantAblation("after", True, targets=(), reachable=(), undecided=(), checks=1)
+    assert _plain_lines(decided)[1].endswith("nothing to ablate")
 
 
 def test_seed_ablation(snapshot: SnapshotAssertion) -> None:

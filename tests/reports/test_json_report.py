@@ -13,7 +13,7 @@ from ringlitmus.reports.json_report import build_document, render_json
 TOP_KEYS = {"ringlitmus", "model", "results"}
 RESULT_KEYS = {"file", "test", "format", "error", "variants"}
 ERROR_KEYS = {"message", "file", "line", "column"}
-VARIANT_KEYS = {"variant", "time_s", "outcomes", "states"}
+VARIANT_KEYS = {"variant", "time_s", "outcomes", "states", "states_complete"}
 OUTCOME_KEYS = {"name", "kind", "status", "expected", "ok", "witness", "execution", "reason"}
 HERD_KEYS = {"verdict", "observation", "validation"}
 
@@ -70,6 +70,15 @@ def test_unknown_carries_its_reason_and_null_ok(mixed_report: FileReport) -> Non
         {"CPU1.slot": 0, "x": 1},
         {"CPU1.slot": 1, "x": 1},
     ]
+
+
+def test_states_say_whether_they_are_complete(
+    seed_report: FileReport, mixed_report: FileReport
+) -> None:
+    [seed, mixed] = build_document([seed_report, mixed_report], "0.1.0", "armv8")["results"]
+    assert [variant["states_complete"] for variant in seed["variants"]] == [None, None]
+    # The `after` variant's enumeration stopped early: its one state may not be all of them.
+    assert [variant["states_complete"] for variant in mixed["variants"]] == [True, False]
 
 
 def test_aarch64_variants_carry_herds_answers(mp_report: FileReport) -> None:
