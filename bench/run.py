@@ -77,7 +77,9 @@ def cases(selected: set[str], max_n: int) -> list[Case]:
         found.append(Case("import z3 (floor)", [sys.executable, "-c", "import z3"]))
         found.append(Case("--help", ringlitmus("--help")))
     if "seed" in selected:
-        found.append(Case("seed (all variants)", ringlitmus("check", "--quiet", str(SEED))))
+        found.append(
+            Case("seed (all variants)", ringlitmus("check", "--quiet", "--no-cache", str(SEED)))
+        )
     if "ring" in selected:
         for size in (n for n in RING_SIZES if n <= max_n):
             for variant in ("before", "after"):
@@ -85,7 +87,14 @@ def cases(selected: set[str], max_n: int) -> list[Case]:
                     Case(
                         f"ring N={size} {variant}",
                         ringlitmus(
-                            "check", "--quiet", "-D", f"N={size}", "--variant", variant, str(RING)
+                            "check",
+                            "--quiet",
+                            "--no-cache",
+                            "-D",
+                            f"N={size}",
+                            "--variant",
+                            variant,
+                            str(RING),
                         ),
                     )
                 )

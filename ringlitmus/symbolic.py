@@ -258,7 +258,7 @@ def disjoin(*guards: Guard) -> Guard:
             continue
         for disjunct in guard.operands if isinstance(guard, AnyOf) else (guard,):
             unique[disjunct] = None
-    kept = _merge_complements(list(unique))
+    kept = _merge_complements(list(unique)) if len(unique) > 1 else list(unique)
     if True in kept:
         return True
     if not kept:
@@ -283,9 +283,17 @@ def _merge_complements(disjuncts: list[Guard]) -> list[Guard]:
             order.setdefault(conjunct, len(order))
     present: dict[frozenset[Guard], Guard] = {}
     index: dict[tuple[frozenset[Guard], Guard], frozenset[Guard]] = {}
-    pending = [frozenset(_conjuncts(guard)) for guard in disjuncts]
+    # A disjunct as it was given, for those left unmerged (a named block stays named).
+    given: dict[frozenset[Guard], Guard] = {}
+    pending = []
+    for guard in disjuncts:
+        conjuncts = frozenset(_conjuncts(guard))
+        if len(disjuncts) > 1:
+            conjuncts = _open_block(conjuncts)
+        given[conjuncts] = guard
+        pending.append(conjuncts)
     while pending:
-        conjuncts = pending.pop()
+        conjuncts = _open_block(pending.pop())
         if conjuncts in present:
             continue
         partner = None
@@ -301,11 +309,25 @@ def _merge_complements(disjuncts: list[Guard]) -> list[Guard]:
             pending.append(rest)
             continue
         # Keep the conjuncts in their first-seen order: deterministic terms, stable names.
-        ordered = sorted(conjuncts, key=lambda conjunct: order.get(conjunct, len(order)))
-        present[conjuncts] = conjoin(*ordered) if conjuncts else True
+        if conjuncts in given:
+            present[conjuncts] = given[conjuncts]
+        else:
+            ordered = sorted(conjuncts, key=lambda conjunct: order.get(conjunct, len(order)))
+            present[conjuncts] = conjoin(*ordered) if conjuncts else True
         for conjunct in conjuncts:
             index[(conjuncts - {conjunct}, conjunct)] = conjuncts
     return list(present.values())
+
+
+def _open_block(conjuncts: frozenset[Guard]) -> frozenset[Guard]:
+    """A lone named conjunction as its conjuncts: a loop's path condition is a chain of named
+    blocks (`B2 = B1 && !c1`), and a `break` edge (`B1 && c1`) merges only with the opened form."""
+    if len(conjuncts) != 1:
+        return conjuncts
+    (block,) = conjuncts
+    if isinstance(block, Block) and isinstance(block.definition, All):
+        return frozenset(block.definition.operands)
+    return conjuncts
 
 
 def _forget(

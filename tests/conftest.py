@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # `ci`: the quick, reproducible gate (same examples on every run). `long`: the soak run.
+# Pick one with RINGLITMUS_HYPOTHESIS_PROFILE=name.
 settings.register_profile(
     "ci",
     derandomize=True,
@@ -16,6 +17,18 @@ settings.register_profile(
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+# `medium`: a thousand examples, for checking an encoder change in minutes rather than an hour.
+settings.register_profile(
+    "medium",
+    max_examples=1_000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
 )
 settings.register_profile(
     "long",

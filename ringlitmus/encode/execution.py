@@ -7,6 +7,7 @@ transitivity constraints are needed. Initial writes sit at clock 0, before every
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import z3
@@ -21,8 +22,12 @@ from ringlitmus.encode.terms import (
     any_of,
     as_bool,
     compare,
+    mk_eq,
+    mk_implies,
+    mk_not,
 )
 from ringlitmus.semantics import Event, EventKind, EventStructure, Tag
+from ringlitmus.symbolic import Value
 
 PairMap = dict[tuple[int, int], Cond]
 
@@ -64,11 +69,35 @@ def encode_execution(structure: EventStructure) -> Execution:
     _constrain_addresses(execution)
     writes = [event for event in structure.events if event.kind is EventKind.WRITE]
     reads = [event for event in structure.events if event.kind is EventKind.READ]
-    _encode_coherence(execution, writes)
-    _encode_reads_from(execution, reads, writes)
-    _encode_from_reads(execution, reads, writes)
-    _encode_final_memory(execution, writes)
+    cells = WritesByCell(writes)
+    _encode_coherence(execution, writes, cells)
+    _encode_reads_from(execution, reads, cells)
+    _encode_from_reads(execution, reads, cells)
+    _encode_final_memory(execution, cells)
     return execution
+
+
+class WritesByCell:
+    """Writes grouped by the cell they write, so that only pairs that may alias are tried:
+    without it, rf, co and fr are quadratic in the number of events of the whole program."""
+
+    def __init__(self, writes: list[Event]) -> None:
+        self.every = writes
+        self._at: dict[int, list[Event]] = defaultdict(list)
+        self._anywhere: list[Event] = []
+        for write in writes:
+            if isinstance(write.address, int):
+                self._at[write.address].append(write)
+            else:
+                self._anywhere.append(write)
+
+    def at(self, address: Value) -> list[Event]:
+        """The writes that may write `address` (a constant or symbolic), in event order."""
+        if not isinstance(address, int):
+            return self.every
+        if not self._anywhere:
+            return self._at.get(address, [])
+        return sorted(self._at.get(address, []) + self._anywhere, key=lambda write: write.id)
 
 
 def may_alias(execution: Execution, first: int, second: int) -> bool:
@@ -89,7 +118,7 @@ def _constrain_addresses(execution: Execution) -> None:
         execution.in_bounds.append(z3.Implies(as_bool(execution.executes[event_id]), inside))
 
 
-def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
+def _encode_coherence(execution: Execution, writes: list[Event], cells: WritesByCell) -> None:
     for write in writes:
         clock = z3.Int(f"co(e{write.id})")
         execution.clocks[write.id] = clock
@@ -97,8 +126,10 @@ def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
             execution.constraints.append(clock == 0)
         else:
             execution.constraints.append(clock >= 1)
-    for index, first in enumerate(writes):
-        for second in writes[index + 1 :]:
+    for first in writes:
+        for second in cells.at(first.address):
+            if second.id <= first.id:
+                continue
             same = execution.same_address(first.id, second.id)
             if same is False:
                 continue
@@ -106,11 +137,8 @@ def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
             if both is False:
                 continue
             if not (Tag.INIT in first.tags and Tag.INIT in second.tags):
-                execution.constraints.append(
-                    z3.Implies(
-                        as_bool(both), execution.clocks[first.id] != execution.clocks[second.id]
-                    )
-                )
+                distinct = mk_not(mk_eq(execution.clocks[first.id], execution.clocks[second.id]))
+                execution.constraints.append(mk_implies(as_bool(both), distinct))
             for earlier, later in ((first, second), (second, first)):
                 if Tag.INIT in later.tags:
                     continue
@@ -122,10 +150,10 @@ def _encode_coherence(execution: Execution, writes: list[Event]) -> None:
                     )
 
 
-def _encode_reads_from(execution: Execution, reads: list[Event], writes: list[Event]) -> None:
+def _encode_reads_from(execution: Execution, reads: list[Event], cells: WritesByCell) -> None:
     for read in reads:
         sources: list[z3.BoolRef] = []
-        for write in writes:
+        for write in cells.at(read.address):
             if write.thread == read.thread and write.instruction == read.instruction:
                 continue  # an RMW never reads its own write
             same = execution.same_address(write.id, read.id)
@@ -137,14 +165,9 @@ def _encode_reads_from(execution: Execution, reads: list[Event], writes: list[Ev
             variable = z3.Bool(f"rf(e{write.id},e{read.id})")
             execution.rf[(write.id, read.id)] = variable
             sources.append(variable)
+            same_value = mk_eq(execution.symbols.read_value(read.id), execution.value(write))
             execution.constraints.append(
-                z3.Implies(
-                    variable,
-                    z3.And(
-                        as_bool(possible),
-                        execution.symbols.read_value(read.id) == execution.value(write),
-                    ),
-                )
+                mk_implies(variable, as_bool(all_of((possible, same_value))))
             )
         executes = as_bool(execution.executes[read.id])
         if read.id in execution.inside:
@@ -154,26 +177,29 @@ def _encode_reads_from(execution: Execution, reads: list[Event], writes: list[Ev
         if not sources:
             execution.constraints.append(z3.Not(executes))
             continue
-        execution.constraints.append(z3.Implies(executes, z3.Or(sources)))
+        execution.constraints.append(mk_implies(executes, as_bool(any_of(sources))))
         if len(sources) > 1:
             execution.constraints.append(z3.AtMost(*sources, 1))
 
 
-def _encode_from_reads(execution: Execution, reads: list[Event], writes: list[Event]) -> None:
+def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesByCell) -> None:
     # fr(r, w): w is coherence-after the write r reads from; `source clock` is that write's clock.
+    sources_of: dict[int, list[int]] = defaultdict(list)
+    for write_id, read_id in execution.rf:
+        sources_of[read_id].append(write_id)
     for read in reads:
-        sources = [(w, r) for (w, r) in execution.rf if r == read.id]
+        sources = sources_of.get(read.id)
         if not sources:
             continue
         source_clock = z3.Int(f"rf-co(e{read.id})")
-        for write_id, _ in sources:
+        for write_id in sources:
             execution.constraints.append(
-                z3.Implies(
+                mk_implies(
                     as_bool(execution.rf[(write_id, read.id)]),
-                    source_clock == execution.clocks[write_id],
+                    mk_eq(source_clock, execution.clocks[write_id]),
                 )
             )
-        for write in writes:
+        for write in cells.at(read.address):
             if Tag.INIT in write.tags:
                 continue
             same = execution.same_address(write.id, read.id)
@@ -191,13 +217,13 @@ def _encode_from_reads(execution: Execution, reads: list[Event], writes: list[Ev
                 execution.fr[(read.id, write.id)] = condition
 
 
-def _encode_final_memory(execution: Execution, writes: list[Event]) -> None:
+def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
     for address, cell in execution.structure.cells.items():
         final = z3.Int(f"final({cell})")
         execution.final_cells[cell] = final
         candidates = [
             write
-            for write in writes
+            for write in cells.at(address)
             if compare(ir.CmpOp.EQ, execution.addresses[write.id], address) is not False
         ]
         for write in candidates:
@@ -216,7 +242,9 @@ def _encode_final_memory(execution: Execution, writes: list[Event]) -> None:
             last = all_of((execution.executes[write.id], here, _not(later)))
             if last is False:
                 continue
-            execution.constraints.append(z3.Implies(as_bool(last), final == execution.value(write)))
+            execution.constraints.append(
+                mk_implies(as_bool(last), mk_eq(final, execution.value(write)))
+            )
 
 
 def _not(condition: Cond) -> Cond:

@@ -2,25 +2,39 @@
 
 A relation becomes a map from the event pairs it *may* contain to the condition under which it
 does; a pair absent from the map is known not to be in it, and a condition that folds to True is
-a pair it must contain. Only relations built from rf, co, fr or a symbolic guard carry Z3
-terms. Same-location, internal/external and same-instance are predicates, applied as filters
-rather than built as quadratic maps.
+a pair it must contain. Inside the encoder a condition that only says which events execute stays
+an `Executes` set (encode/static.py), so po-based relations carry no Z3 terms; `pairs` and
+`events_in` hand out Z3 conditions. Same-location, internal/external and same-instance are
+predicates, applied as filters rather than built as quadratic maps.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 import z3
 
 from ringlitmus.encode.execution import Execution, PairMap
-from ringlitmus.encode.terms import Cond, all_of, any_of, as_bool, mk_implies, mk_less, negation
+from ringlitmus.encode.static import (
+    Conditions,
+    GuardFacts,
+    Lazy,
+    ProgramOrder,
+    Raw,
+    reduce_static,
+)
+from ringlitmus.encode.terms import Cond, as_bool, mk_implies, mk_less
+from ringlitmus.ir import FenceKind
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind, BaseRelation, BaseSet
-from ringlitmus.semantics import EventKind, Pairs, Tag
+from ringlitmus.semantics import Event, EventKind, Pairs, Tag
+from ringlitmus.symbolic import All, Guard
 
 SetMap = dict[int, Cond]
+Index = Mapping[int, list[tuple[int, Raw]]]
+RawPairs = dict[tuple[int, int], Raw]
+RawSet = dict[int, Raw]
 Predicate = Callable[[int, int], Cond]
 
 _PREDICATES = (BaseRelation.LOC, BaseRelation.EXT, BaseRelation.INT, BaseRelation.SAME_INSTANCE)
@@ -32,64 +46,94 @@ class RelationEncoder:
     def __init__(self, execution: Execution) -> None:
         self.execution = execution
         self.structure = execution.structure
-        self._relations: dict[rel.RelTerm, PairMap] = {}
-        self._sets: dict[rel.SetTerm, SetMap] = {}
+        self.facts = GuardFacts(execution.structure)
+        self.conditions = Conditions(execution.executes, self.facts)
+        self._relations: dict[rel.RelTerm, RawPairs] = {}
+        self._sets: dict[rel.SetTerm, RawSet] = {}
+        self._relation_terms: dict[rel.RelTerm, PairMap] = {}
+        self._incoming: dict[rel.RelTerm, Index] = {}
+        self._outgoing_index: dict[rel.RelTerm, Index] = {}
+        self.program_order = ProgramOrder(execution.structure, self.conditions)
+        self._set_terms: dict[rel.SetTerm, SetMap] = {}
 
     # ------------------------------------------------------------------ sets
 
     def events_in(self, term: rel.SetTerm) -> SetMap:
-        """Membership condition of every event that may be in `term`."""
+        """Membership condition (a Z3 condition or bool) of every event that may be in `term`."""
+        if term not in self._set_terms:
+            to_term = self.conditions.term
+            self._set_terms[term] = {
+                event: to_term(condition) for event, condition in self._events(term).items()
+            }
+        return self._set_terms[term]
+
+    def _events(self, term: rel.SetTerm) -> RawSet:
         if term not in self._sets:
             self._sets[term] = self._encode_set(term)
         return self._sets[term]
 
-    def _encode_set(self, term: rel.SetTerm) -> SetMap:
+    def _encode_set(self, term: rel.SetTerm) -> RawSet:
+        conditions = self.conditions
         if isinstance(term, rel.EventSet):
-            return {
-                event.id: self.execution.executes[event.id]
-                for event in self.structure.events
-                if _in_base_set(term.base, event)
-            }
-        if isinstance(term, rel.SetUnion):
-            merged: dict[int, list[Cond]] = defaultdict(list)
-            for operand in term.operands:
-                for event, condition in self.events_in(operand).items():
-                    merged[event].append(condition)
-            return _prune({event: any_of(conditions) for event, conditions in merged.items()})
-        if isinstance(term, rel.SetInter):
-            left, right = self.events_in(term.left), self.events_in(term.right)
-            return _prune({e: all_of((c, right[e])) for e, c in left.items() if e in right})
-        if isinstance(term, rel.SetDiff):
-            left, right = self.events_in(term.left), self.events_in(term.right)
             return _prune(
-                {e: all_of((c, negation(right[e]))) if e in right else c for e, c in left.items()}
+                {
+                    event.id: conditions.of_events(event.id)
+                    for event in self.structure.events
+                    if _in_base_set(term.base, event)
+                }
+            )
+        if isinstance(term, rel.SetUnion):
+            merged: dict[int, list[Raw]] = defaultdict(list)
+            for operand in term.operands:
+                for event, condition in self._events(operand).items():
+                    merged[event].append(condition)
+            return _prune({e: conditions.disjoin(cs) for e, cs in merged.items()})
+        if isinstance(term, rel.SetInter):
+            left, right = self._events(term.left), self._events(term.right)
+            return _prune(
+                {e: conditions.conjoin((c, right[e])) for e, c in left.items() if e in right}
+            )
+        if isinstance(term, rel.SetDiff):
+            left, right = self._events(term.left), self._events(term.right)
+            return _prune(
+                {
+                    e: conditions.conjoin((c, conditions.negate(right[e]))) if e in right else c
+                    for e, c in left.items()
+                }
             )
         assert isinstance(term, rel.Range)
-        targets: dict[int, list[Cond]] = defaultdict(list)
-        for (_, target), condition in self.pairs(term.relation).items():
+        targets: dict[int, list[Raw]] = defaultdict(list)
+        for (_, target), condition in self._pairs(term.relation).items():
             targets[target].append(condition)
-        return _prune({event: any_of(conditions) for event, conditions in targets.items()})
+        return _prune({e: conditions.disjoin(cs) for e, cs in targets.items()})
 
     # ------------------------------------------------------------------ relations
 
     def pairs(self, term: rel.RelTerm) -> PairMap:
-        """The may-pairs of `term` and their conditions."""
+        """The may-pairs of `term` and their conditions (Z3 conditions or bools)."""
+        if term not in self._relation_terms:
+            to_term = self.conditions.term
+            self._relation_terms[term] = {
+                pair: to_term(condition) for pair, condition in self._pairs(term).items()
+            }
+        return self._relation_terms[term]
+
+    def _pairs(self, term: rel.RelTerm) -> RawPairs:
         if term not in self._relations:
             self._relations[term] = self._encode(term)
         return self._relations[term]
 
-    def _encode(self, term: rel.RelTerm) -> PairMap:
+    def _encode(self, term: rel.RelTerm) -> RawPairs:
         if isinstance(term, rel.Named):
-            return self.pairs(term.relation)
+            return self._pairs(term.relation)
         if isinstance(term, rel.Rel):
             return self._base(term.base)
         if isinstance(term, rel.Ident):
             return {
-                (event, event): condition
-                for event, condition in self.events_in(term.events).items()
+                (event, event): condition for event, condition in self._events(term.events).items()
             }
         if isinstance(term, rel.Union):
-            return _union(self.pairs(operand) for operand in term.operands)
+            return self._union(self._pairs(operand) for operand in term.operands)
         if isinstance(term, rel.Inter):
             return self._intersect(term.left, term.right)
         if isinstance(term, rel.Diff):
@@ -97,11 +141,11 @@ class RelationEncoder:
         if isinstance(term, rel.Seq):
             return self._sequence(term.operands)
         if isinstance(term, rel.Inverse):
-            return {(b, a): condition for (a, b), condition in self.pairs(term.relation).items()}
+            return {(b, a): condition for (a, b), condition in self._pairs(term.relation).items()}
         assert isinstance(term, rel.Plus)
-        return _closure(self.pairs(term.relation))
+        return self._closure(self._pairs(term.relation))
 
-    def _base(self, base: BaseRelation) -> PairMap:
+    def _base(self, base: BaseRelation) -> RawPairs:
         execution, structure = self.execution, self.structure
         if base is BaseRelation.PO:
             return self._program_order()
@@ -129,38 +173,44 @@ class RelationEncoder:
             BaseRelation.PICK_DATA_DEP: structure.pick_data_dep,
             BaseRelation.PICK_CTRL_DEP: structure.pick_ctrl_dep,
         }
-        symbols = execution.symbols
-        return _prune({pair: symbols.guard(guard) for pair, guard in static[base].items()})
+        return _prune({pair: self._dependency(pair, guard) for pair, guard in static[base].items()})
 
-    def _same_instance(self) -> PairMap:
+    def _dependency(self, pair: tuple[int, int], guard: Guard) -> Raw:
+        # A dependency's guard says along which paths the value flowed; when both ends
+        # executing implies it (the usual case) it is their `Executes` set, a static edge.
+        source, target = pair
+        conjuncts = self.facts.conjuncts
+        either: frozenset[Guard] | None = None
+        for operand in guard.operands if isinstance(guard, All) else (guard,):
+            flat = self.facts.flatten(operand)
+            if flat <= conjuncts[target]:
+                continue
+            if either is None:
+                either = conjuncts[source] | conjuncts[target]
+            if not flat <= either:
+                return self.execution.symbols.guard(guard)
+        return self.conditions.of_events(source, target)
+
+    def _same_instance(self) -> RawPairs:
         # Built from the instruction table rather than by testing all pairs: it is reflexive
         # and, but for RMWs and paired accesses, nothing else.
-        executes = self.execution.executes
-        pairs: PairMap = {
-            (event.id, event.id): executes[event.id] for event in self.structure.events
+        of_events = self.conditions.of_events
+        pairs: RawPairs = {
+            (event.id, event.id): of_events(event.id) for event in self.structure.events
         }
         for events in self.structure.instances.values():
             for a in events:
                 for b in events:
                     if a != b:
-                        pairs[(a, b)] = all_of((executes[a], executes[b]))
+                        pairs[(a, b)] = of_events(a, b)
         return _prune(pairs)
 
-    def _program_order(self) -> PairMap:
-        # po orders instructions: the read and write of one RMW are not po-related (herd
-        # relates them by iico instead), else lws;si would make every RMW a cycle.
-        executes = self.execution.executes
-        events_of = self.structure.events
-        order: PairMap = {}
-        for events in self.structure.thread_events:
-            for index, first in enumerate(events):
-                for second in events[index + 1 :]:
-                    if events_of[first].instruction == events_of[second].instruction:
-                        continue
-                    condition = all_of((executes[first], executes[second]))
-                    if condition is not False:
-                        order[(first, second)] = condition
-        return order
+    def _program_order(self) -> RawPairs:
+        return {
+            (first, second): condition
+            for first in self.program_order.events
+            for second, condition in self.program_order.successors(first)
+        }
 
     def predicate(self, base: BaseRelation) -> Predicate:
         """Same-location, internal, external or same-instance as a test on a pair."""
@@ -190,74 +240,184 @@ class RelationEncoder:
             return self.predicate(term.base)
         return None
 
-    def _intersect(self, left: rel.RelTerm, right: rel.RelTerm) -> PairMap:
+    def _intersect(self, left: rel.RelTerm, right: rel.RelTerm) -> RawPairs:
+        both = self.conditions.both
         for filtered, test in ((left, right), (right, left)):
+            if _is_po(filtered) and _is_base(test, BaseRelation.LOC):
+                return self.program_order.same_location(self.execution.same_address)
             predicate = self._as_predicate(test)
             if predicate is not None:
                 return _prune(
-                    {
-                        pair: all_of((c, predicate(*pair)))
-                        for pair, c in self.pairs(filtered).items()
-                    }
+                    {pair: both(c, predicate(*pair)) for pair, c in self._pairs(filtered).items()}
                 )
-        first, second = self.pairs(left), self.pairs(right)
-        return _prune(
-            {pair: all_of((c, second[pair])) for pair, c in first.items() if pair in second}
-        )
+        first, second = self._pairs(left), self._pairs(right)
+        return _prune({pair: both(c, second[pair]) for pair, c in first.items() if pair in second})
 
-    def _difference(self, left: rel.RelTerm, right: rel.RelTerm) -> PairMap:
-        first = self.pairs(left)
+    def _difference(self, left: rel.RelTerm, right: rel.RelTerm) -> RawPairs:
+        first = self._pairs(left)
         if not first:
             return {}
+        conjoin, negate = self.conditions.conjoin, self.conditions.negate
         predicate = self._as_predicate(right)
         if predicate is not None:
             return _prune(
-                {pair: all_of((c, negation(predicate(*pair)))) for pair, c in first.items()}
+                {pair: conjoin((c, negate(predicate(*pair)))) for pair, c in first.items()}
             )
-        second = self.pairs(right)
+        second = self._pairs(right)
         return _prune(
             {
-                pair: all_of((c, negation(second[pair]))) if pair in second else c
+                pair: conjoin((c, negate(second[pair]))) if pair in second else c
                 for pair, c in first.items()
             }
         )
 
-    def _sequence(self, operands: tuple[rel.RelTerm, ...]) -> PairMap:
-        result = self.pairs(operands[0])
-        for operand in operands[1:]:
+    def _sequence(self, operands: tuple[rel.RelTerm, ...]) -> RawPairs:
+        # `[S]` operands are filters, applied through an index rather than by composing: the
+        # ob of a large program is full of `po;[L]` and `[A];po`, where po is quadratic.
+        if any(self._empty(operand) for operand in operands):
+            return {}
+        first, rest = operands[0], list(operands[1:])
+        if rest and self._filter(first) is None and (events := self._filter(rest[0])):
+            result = self._into(first, events)
+            rest = rest[1:]
+        else:
+            result = self._pairs(first)
+        both = self.conditions.both
+        for operand in rest:
+            events = self._filter(operand)
+            if events is not None:
+                result = _prune(
+                    {
+                        pair: both(condition, events[pair[1]])
+                        for pair, condition in result.items()
+                        if pair[1] in events
+                    }
+                )
+            else:
+                result = self._compose(result, self._outgoing(operand))
             if not result:
                 return {}
-            result = _compose(result, self.pairs(operand))
         return result
+
+    def _empty(self, term: rel.RelTerm) -> bool:
+        if _is_po(term):
+            return not self.program_order.events
+        return not self._pairs(term)
+
+    def _filter(self, term: rel.RelTerm) -> RawSet | None:
+        """The events of `[S]` (a filter in a sequence), or None for any other relation."""
+        term = _unwrap(term)
+        return self._events(term.events) if isinstance(term, rel.Ident) else None
+
+    def _into(self, term: rel.RelTerm, events: RawSet) -> RawPairs:
+        """`term; [events]`, read off an index of `term` by target."""
+        if term not in self._incoming:
+            if _is_po(term):
+                self._incoming[term] = Lazy(self.program_order.predecessors)
+            else:
+                incoming: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
+                for (source, target), condition in self._pairs(term).items():
+                    incoming[target].append((source, condition))
+                self._incoming[term] = incoming
+        index, both = self._incoming[term], self.conditions.both
+        return _prune(
+            {
+                (source, target): both(condition, membership)
+                for target, membership in events.items()
+                for source, condition in index.get(target, ())
+            }
+        )
+
+    def _outgoing(self, term: rel.RelTerm) -> Index:
+        """`term`'s pairs indexed by source."""
+        if term not in self._outgoing_index:
+            if _is_po(term):
+                self._outgoing_index[term] = Lazy(self.program_order.successors)
+            else:
+                outgoing: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
+                for (source, target), condition in self._pairs(term).items():
+                    outgoing[source].append((target, condition))
+                self._outgoing_index[term] = outgoing
+        return self._outgoing_index[term]
+
+    def _union(self, maps: Iterable[RawPairs]) -> RawPairs:
+        merged: dict[tuple[int, int], list[Raw]] = defaultdict(list)
+        for mapping in maps:
+            for pair, condition in mapping.items():
+                merged[pair].append(condition)
+        return self._disjoin_each(merged)
+
+    def _compose(self, first: RawPairs, by_source: Index) -> RawPairs:
+        both = self.conditions.both
+        merged: dict[tuple[int, int], list[Raw]] = defaultdict(list)
+        for (source, middle), condition in first.items():
+            for target, other in by_source.get(middle, ()):
+                merged[(source, target)].append(both(condition, other))
+        return self._disjoin_each(merged)
+
+    def _disjoin_each(self, merged: dict[tuple[int, int], list[Raw]]) -> RawPairs:
+        disjoin = self.conditions.disjoin
+        return _prune(
+            {
+                pair: conditions[0] if len(conditions) == 1 else disjoin(conditions)
+                for pair, conditions in merged.items()
+            }
+        )
+
+    def _closure(self, relation: RawPairs) -> RawPairs:
+        """Transitive closure by Warshall's algorithm over the relation's may-pairs."""
+        conjoin, disjoin = self.conditions.conjoin, self.conditions.disjoin
+        closure: dict[tuple[int, int], Raw] = dict(relation)
+        nodes = sorted({event for pair in relation for event in pair})
+        for middle in nodes:
+            into = [(a, c) for (a, b), c in closure.items() if b == middle]
+            out = [(b, c) for (a, b), c in closure.items() if a == middle]
+            for source, first in into:
+                for target, second in out:
+                    step = conjoin((first, second))
+                    if step is False:
+                        continue
+                    previous = closure.get((source, target), False)
+                    closure[(source, target)] = disjoin((previous, step))
+        return _prune(closure)
 
     # ------------------------------------------------------------------ axioms
 
     def encode_axiom(self, axiom: rel.Axiom) -> list[z3.BoolRef]:
         """Constraints saying `axiom` holds."""
+        negate = self.conditions.negate
         if axiom.kind is AxiomKind.EMPTY:
             return [
-                as_bool(negation(c)) for c in self.pairs(axiom.relation).values() if c is not False
+                as_bool(negate(c)) for c in self._pairs(axiom.relation).values() if c is not False
             ]
         relation = axiom.relation
         if axiom.kind is AxiomKind.IRREFLEXIVE:
             inner = _unwrap(relation)
             if not isinstance(inner, rel.Plus):
-                return [
-                    as_bool(negation(c)) for (a, b), c in self.pairs(relation).items() if a == b
-                ]
+                return [as_bool(negate(c)) for (a, b), c in self._pairs(relation).items() if a == b]
             relation = inner.relation
         return self._acyclic(axiom.name, _drop_closures(relation))
 
     def _acyclic(self, name: str, relation: rel.RelTerm) -> list[z3.BoolRef]:
         # acyclic(r) holds iff some integer clock strictly increases along every edge of r.
+        # Edges that hold exactly when their events execute are transitively reduced first.
+        conditions = self.conditions
         constraints: list[z3.BoolRef] = []
-        clocks: dict[int, z3.ArithRef] = {}
-        for (a, b), condition in self.pairs(relation).items():
+        edges: list[tuple[tuple[int, int], Cond]] = []
+        static: list[tuple[int, int]] = []
+        for (a, b), condition in self._pairs(relation).items():
             if condition is False:
                 continue
             if a == b:
-                constraints.append(as_bool(negation(condition)))
-                continue
+                constraints.append(as_bool(conditions.negate(condition)))
+            elif conditions.is_static(a, b, condition):
+                static.append((a, b))
+            else:
+                edges.append(((a, b), conditions.term(condition)))
+        for a, b in reduce_static(static, self.facts):
+            edges.append(((a, b), conditions.term(conditions.of_events(a, b))))
+        clocks: dict[int, z3.ArithRef] = {}
+        for (a, b), condition in edges:
             for event in (a, b):
                 if event not in clocks:
                     clocks[event] = z3.Int(f"{name}(e{event})")
@@ -266,28 +426,37 @@ class RelationEncoder:
         return constraints
 
 
-def _in_base_set(base: BaseSet, event: object) -> bool:
-    from ringlitmus.ir import FenceKind
-    from ringlitmus.semantics import Event
+# Which events each base set holds, by kind, tag and barrier kind.
+_MEMBERSHIP: dict[BaseSet, Callable[[Event], bool]] = {
+    BaseSet.R: lambda event: event.kind is EventKind.READ,
+    BaseSet.W: lambda event: event.kind is EventKind.WRITE,
+    BaseSet.M: lambda event: event.kind is not EventKind.FENCE,
+    BaseSet.F: lambda event: event.kind is EventKind.FENCE,
+    BaseSet.A: lambda event: Tag.ACQUIRE in event.tags,
+    BaseSet.Q: lambda event: Tag.ACQUIRE_PC in event.tags,
+    BaseSet.L: lambda event: Tag.RELEASE in event.tags,
+    BaseSet.X: lambda event: Tag.EXCLUSIVE in event.tags,
+    BaseSet.NO_RETURN: lambda event: Tag.NO_RETURN in event.tags,
+    BaseSet.INIT: lambda event: Tag.INIT in event.tags,
+    BaseSet.DMB_FULL: lambda event: event.fence is FenceKind.DMB_FULL,
+    BaseSet.DMB_LD: lambda event: event.fence is FenceKind.DMB_LD,
+    BaseSet.DMB_ST: lambda event: event.fence is FenceKind.DMB_ST,
+    BaseSet.ISB: lambda event: event.fence is FenceKind.ISB,
+    BaseSet.MFENCE: lambda event: event.fence is FenceKind.MFENCE,
+}
 
-    assert isinstance(event, Event)
-    kind, tags = event.kind, event.tags
-    return {
-        BaseSet.R: kind is EventKind.READ,
-        BaseSet.W: kind is EventKind.WRITE,
-        BaseSet.M: kind is not EventKind.FENCE,
-        BaseSet.F: kind is EventKind.FENCE,
-        BaseSet.A: Tag.ACQUIRE in tags,
-        BaseSet.Q: Tag.ACQUIRE_PC in tags,
-        BaseSet.L: Tag.RELEASE in tags,
-        BaseSet.X: Tag.EXCLUSIVE in tags,
-        BaseSet.NO_RETURN: Tag.NO_RETURN in tags,
-        BaseSet.INIT: Tag.INIT in tags,
-        BaseSet.DMB_FULL: event.fence is FenceKind.DMB_FULL,
-        BaseSet.DMB_LD: event.fence is FenceKind.DMB_LD,
-        BaseSet.DMB_ST: event.fence is FenceKind.DMB_ST,
-        BaseSet.ISB: event.fence is FenceKind.ISB,
-    }[base]
+
+def _in_base_set(base: BaseSet, event: Event) -> bool:
+    return _MEMBERSHIP[base](event)
+
+
+def _is_base(term: rel.RelTerm, base: BaseRelation) -> bool:
+    term = _unwrap(term)
+    return isinstance(term, rel.Rel) and term.base is base
+
+
+def _is_po(term: rel.RelTerm) -> bool:
+    return _is_base(term, BaseRelation.PO)
 
 
 def _unwrap(term: rel.RelTerm) -> rel.RelTerm:
@@ -308,39 +477,3 @@ def _drop_closures(term: rel.RelTerm) -> rel.RelTerm:
 
 def _prune(mapping: dict) -> dict:  # type: ignore[type-arg]
     return {key: condition for key, condition in mapping.items() if condition is not False}
-
-
-def _union(maps: object) -> PairMap:
-    merged: dict[tuple[int, int], list[Cond]] = defaultdict(list)
-    for mapping in maps:  # type: ignore[attr-defined]
-        for pair, condition in mapping.items():
-            merged[pair].append(condition)
-    return _prune({pair: any_of(conditions) for pair, conditions in merged.items()})
-
-
-def _compose(first: PairMap, second: PairMap) -> PairMap:
-    by_source: dict[int, list[tuple[int, Cond]]] = defaultdict(list)
-    for (middle, target), condition in second.items():
-        by_source[middle].append((target, condition))
-    merged: dict[tuple[int, int], list[Cond]] = defaultdict(list)
-    for (source, middle), condition in first.items():
-        for target, other in by_source.get(middle, ()):
-            merged[(source, target)].append(all_of((condition, other)))
-    return _prune({pair: any_of(conditions) for pair, conditions in merged.items()})
-
-
-def _closure(relation: PairMap) -> PairMap:
-    """Transitive closure by Warshall's algorithm over the relation's may-pairs."""
-    closure: dict[tuple[int, int], Cond] = dict(relation)
-    nodes = sorted({event for pair in relation for event in pair})
-    for middle in nodes:
-        into = [(a, c) for (a, b), c in closure.items() if b == middle]
-        out = [(b, c) for (a, b), c in closure.items() if a == middle]
-        for source, first in into:
-            for target, second in out:
-                step = all_of((first, second))
-                if step is False:
-                    continue
-                previous = closure.get((source, target), False)
-                closure[(source, target)] = any_of((previous, step))
-    return _prune(closure)

@@ -74,6 +74,26 @@ def mk_less(left: z3.ArithRef, right: z3.ArithRef) -> z3.BoolRef:
     return z3.BoolRef(z3.Z3_mk_lt(context.ref(), left.as_ast(), right.as_ast()), context)
 
 
+def _int_ast(value: Num) -> z3.Ast:  # type: ignore[name-defined]
+    if isinstance(value, int):
+        context = _context()
+        return z3.Z3_mk_numeral(context.ref(), str(value), z3.IntSort(context).ast)
+    return value.as_ast()
+
+
+def mk_eq(left: Num, right: Num) -> z3.BoolRef:
+    """Z3 `left == right` on integer terms or Python ints."""
+    context = _context()
+    return z3.BoolRef(z3.Z3_mk_eq(context.ref(), _int_ast(left), _int_ast(right)), context)
+
+
+def assert_all(solver: z3.Solver, constraints: Iterable[z3.BoolRef]) -> None:
+    """`solver.add(*constraints)` without the wrapper's per-constraint sort checks."""
+    context = _context()
+    for constraint in constraints:
+        z3.Z3_solver_assert(context.ref(), solver.solver, constraint.as_ast())
+
+
 def all_of(conditions: Iterable[Cond]) -> Cond:
     """Conjunction, folding Python booleans."""
     kept: list[z3.BoolRef] = []
@@ -159,6 +179,9 @@ class SymbolicTranslator:
         self.choices: dict[str, z3.BoolRef] = {}
         self._values: dict[Value, Num] = {}
         self._guards: dict[Guard, Cond] = {}
+        # Whether every term so far is linear integer arithmetic: then the solver can be
+        # configured for QF_LIA, several times faster on large programs than the default.
+        self.linear = True
 
     def read_value(self, event: int) -> z3.ArithRef:
         """The Z3 variable for what read `event` returns."""
@@ -196,12 +219,15 @@ class SymbolicTranslator:
         if op is ArithOp.SUB:
             return left - right
         if op is ArithOp.MUL:
+            self.linear &= isinstance(left, int) or isinstance(right, int)
             return left * right
         if op is ArithOp.MOD:
+            self.linear &= isinstance(right, int)
             return z3.If(right == 0, 0, left % right)  # type: ignore[operator]
         cases = self._case_split(value)
         if cases is not None:
             return cases
+        self.linear = False
         return _bitwise(op, _as_int(left), _as_int(right))
 
     def _case_split(self, value: Arith) -> Num | None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
 from ringlitmus import ir
@@ -29,10 +29,10 @@ from ringlitmus.errors import (
 from ringlitmus.frontends.build import (
     add_source_line,
     check_unique,
-    span_of,
     syntax_error,
     transform_tree,
 )
+from ringlitmus.frontends.grammars import open_grammar
 from ringlitmus.frontends.ring_calls import check_procedures
 from ringlitmus.frontends.ring_declare import declare, variant_choices
 from ringlitmus.frontends.ring_expand import ThreadExpander
@@ -54,6 +54,7 @@ from ringlitmus.frontends.ring_syntax import (
     VariantDefinition,
 )
 from ringlitmus.frontends.ring_tree import SyntaxBuilder
+from ringlitmus.frontends.source import read_source
 
 # Readable words for ring.lark's named terminals in "expected ..." messages.
 _WORDS = {
@@ -66,9 +67,6 @@ _WORDS = {
     "STORE_RELEASE": "'store-rel'",
     "VARIABLE_INDEX": "[variable]",
 }
-
-# Parse trees deeper than this are refused before any recursive walk over them.
-MAX_NESTING = 200
 
 # What an included file may hold: declarations, never threads, variants or outcomes.
 _PRELUDE_ITEMS = (
@@ -100,13 +98,7 @@ def parse_ring(text: str, file: str, defines: Mapping[str, int] | None = None) -
 @functools.cache
 def _parser() -> Lark:
     """The ring-DSL parser, built once per process (it is immutable)."""
-    return Lark.open(
-        "ring.lark",
-        rel_to=__file__,
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    return open_grammar("ring.lark", propagate_positions=True, maybe_placeholders=True)
 
 
 def _identity(file: str) -> Path:
@@ -136,8 +128,7 @@ class _Loader:
             tree = parser.parse(text)
         except UnexpectedInput as error:
             raise _syntax_error(error, parser, text, file) from None
-        _check_nesting(tree, file)
-        items = transform_tree(SyntaxBuilder(file), tree)
+        items = transform_tree(SyntaxBuilder(file), tree, file)
         assert isinstance(items, tuple)
         loaded: list[Item] = []
         for item in items:
@@ -151,22 +142,16 @@ class _Loader:
         path = os.path.normpath(os.path.join(os.path.dirname(file), include.path))
         try:
             identity = _identity(path)
-            if identity in chain:
-                cycle = " -> ".join(p.name for p in (*chain[chain.index(identity) :], identity))
-                raise IncludeError(f"include cycle: {cycle}", include.span)
-            if identity in self._included:
-                return []  # each file is read once, as with `#pragma once`
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise IncludeError(
-                f"cannot include '{include.path}': no file {path}", include.span
-            ) from None
-        except UnicodeDecodeError as error:
-            message = f"cannot include '{include.path}': not UTF-8 text ({error.reason})"
-            raise IncludeError(message, include.span) from None
-        except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
+        # ValueError: a NUL byte in the path; RuntimeError: a symbolic link loop (Python < 3.13).
+        except (OSError, ValueError, RuntimeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
-            raise IncludeError(f"cannot include '{include.path}': {reason}", include.span) from None
+            raise _cannot_include(include, path, reason) from None
+        if identity in chain:
+            cycle = " -> ".join(p.name for p in (*chain[chain.index(identity) :], identity))
+            raise IncludeError(f"include cycle: {cycle}", include.span)
+        if identity in self._included:
+            return []  # each file is read once, as with `#pragma once`
+        text = read_source(path, functools.partial(_cannot_include, include, path))
         self._included.add(identity)
         items = self.load(text, path, (*chain, identity))
         for item in items:
@@ -183,6 +168,12 @@ class _Loader:
         if error.span is not None and error.span.file in self._texts:
             return add_source_line(error, self._texts[error.span.file])
         return error
+
+
+def _cannot_include(include: Include, path: str, reason: str) -> IncludeError:
+    """Why the file an `include` names cannot be read, at the include."""
+    where = f" ({path})" if path != include.path else ""
+    return IncludeError(f"cannot include '{include.path}'{where}: {reason}", include.span)
 
 
 def _kind(item: Item) -> str:
@@ -203,18 +194,6 @@ def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) ->
         result.message += "; `else` goes on the line of the `}` it follows: `} else {`"
         result.args = (result.message,)
     return result
-
-
-def _check_nesting(tree: Tree[Token], file: str) -> None:
-    """Refuse absurdly deep trees (`((((...))))`) before recursive code walks them."""
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise LitmusSyntaxError(
-                f"nested more than {MAX_NESTING} levels deep", span_of(node.meta, file)
-            )
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def _build_test(

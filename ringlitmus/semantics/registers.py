@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ringlitmus.semantics.events import Pairs, Provenance
@@ -26,8 +27,14 @@ class StoreRecord:
     pick: Provenance
 
 
-def merge_provenance(*parts: tuple[Guard, Provenance]) -> Provenance:
-    """Union of provenances, each under the guard of the path it came from."""
+def merge_provenance(
+    *parts: tuple[Guard, Provenance], name: Callable[[Guard], Guard] | None = None
+) -> Provenance:
+    """Union of provenances, each under the guard of the path it came from.
+
+    `name` may give a long merged condition a name: a register carried around a loop gathers
+    one more conjunct at every join, which would make the n-th join cost O(n).
+    """
     collected: dict[int, list[Guard]] = {}
     for guard, provenance in parts:
         for source, condition in provenance.items():
@@ -36,7 +43,7 @@ def merge_provenance(*parts: tuple[Guard, Provenance]) -> Provenance:
     for source, conditions in collected.items():
         condition = disjoin(*conditions) if len(conditions) <= 2 else any_of(conditions)
         if condition is not False:
-            merged[source] = condition
+            merged[source] = condition if name is None else name(condition)
     return merged
 
 

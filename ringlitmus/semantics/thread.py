@@ -201,8 +201,8 @@ class ThreadRunner(MemoryAccesses):
             value = ite(guard, state.value, value)
         return RegisterState(
             value,
-            merge_provenance(*((guard, state.deps) for guard, state in distinct)),
-            merge_provenance(*((guard, state.pick) for guard, state in distinct)),
+            merge_provenance(*((g, state.deps) for g, state in distinct), name=self.shorten),
+            merge_provenance(*((g, state.pick) for g, state in distinct), name=self.shorten),
         )
 
     def any_edge(self, label: str, guards: list[Guard]) -> Guard:
@@ -217,6 +217,13 @@ class ThreadRunner(MemoryAccesses):
             return True
         self.blocks += 1
         return Block(f"{self.thread.name}:{label}:{self.blocks}", AnyOf(tuple(guards)))
+
+    def shorten(self, guard: Guard) -> Guard:
+        """A long conjunction or any disjunction as a named block; anything else as it is."""
+        if isinstance(guard, All) and len(guard.operands) > SHORT_GUARD:
+            self.blocks += 1
+            return Block(f"{self.thread.name}:dep:{self.blocks}", guard)
+        return guard
 
     def name_path(self, label: str, guard: Guard) -> Guard:
         """Name a join point's path condition once it stops being a short conjunction."""
@@ -289,4 +296,10 @@ class ThreadRunner(MemoryAccesses):
         if instruction.condition is None:
             self.guard = False
         else:
-            self.guard = conjoin(self.guard, negate(condition.value))  # type: ignore[arg-type]
+            # Name the fall-through path once it grows: a loop with `break`s would otherwise
+            # give its n-th iteration's events an n-conjunct guard.
+            self.blocks += 1
+            self.guard = self.name_path(
+                f"not-taken:{self.blocks}",
+                conjoin(self.guard, negate(condition.value)),  # type: ignore[arg-type]
+            )
