@@ -26,6 +26,7 @@ from pathlib import Path
 from ringlitmus import __version__, ir, outcomes
 from ringlitmus.cache import Cache, cache_key
 from ringlitmus.errors import LitmusError, UsageError
+from ringlitmus.models import require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
 from ringlitmus.records import variant_from_data, variant_to_data
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
@@ -170,6 +171,7 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
             raise UsageError(f"no .litmus files in directory '{path}'")
         test = parse_file(path, options.defines)
         require_variants(test, options.check.variants or ())
+        require_model(options.check.model, test)
         result = check_with_cache(test, options.check, options.cache, options.tool)
     except LitmusError as error:
         add_source_line(error)
@@ -187,14 +189,15 @@ def require_variants(test: ir.Test, requested: Iterable[str]) -> None:
 
 def add_source_line(error: LitmusError) -> None:
     """Give the error the line its span points at (front ends usually do it themselves)."""
+    from ringlitmus.frontends.source import read_source, source_lines
+
     span = error.span
     if error.source_line is not None or span is None or span.line < 1:
         return
     try:
-        data = Path(span.file).read_bytes()
-    except OSError:
+        lines = source_lines(read_source(span.file))
+    except LitmusError:
         return
-    lines = data.decode("utf-8", errors="replace").splitlines()
     if span.line <= len(lines):
         error.source_line = lines[span.line - 1]
 

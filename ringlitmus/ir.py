@@ -24,12 +24,16 @@ class Ordering(Enum):
 
 
 class FenceKind(Enum):
-    """Barriers. DMB and DSB are one kind each: a litmus test cannot tell them apart."""
+    """Barriers. DMB and DSB are one kind each: a litmus test cannot tell them apart.
+
+    MFENCE is X86's; each model gives meaning to the kinds it knows (see models/).
+    """
 
     DMB_FULL = "dmb ish"
     DMB_LD = "dmb ishld"
     DMB_ST = "dmb ishst"
     ISB = "isb"
+    MFENCE = "mfence"
 
 
 class ArithOp(Enum):
@@ -64,7 +68,7 @@ class BoolOpKind(Enum):
 
 
 class RmwOp(Enum):
-    """Single-copy atomic read-modify-write instructions (ARMv8.1 LSE)."""
+    """Single-copy atomic read-modify-write instructions (ARMv8.1 LSE; X86's XCHG, LOCK ADD...)."""
 
     SWP = "swp"
     CAS = "cas"
@@ -99,6 +103,12 @@ class Format(Enum):
 
     RING = "ring"
     AARCH64 = "aarch64"
+    X86 = "x86"
+
+    @property
+    def is_herd(self) -> bool:
+        """herd's litmus formats: one outcome named after the test, registers written `0:EAX`."""
+        return self is not Format.RING
 
 
 # --------------------------------------------------------------------------- expressions
@@ -367,7 +377,7 @@ class Test:
     def label(self, term: Term) -> str:
         """How a final-state term is named in results: `CPU1.slot`, `0:X0` (herd), `x`."""
         if isinstance(term, FinalRegister):
-            if self.format is Format.AARCH64 and term.thread.startswith("P"):
+            if self.format.is_herd and term.thread.startswith("P"):
                 return f"{term.thread[1:]}:{term.register}"
             return f"{term.thread}.{term.register}"
         if isinstance(term, FinalLocation):

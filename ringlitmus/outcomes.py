@@ -16,12 +16,9 @@ from ringlitmus import ir
 from ringlitmus.encode.execution import Execution, encode_condition, encode_execution, final_value
 from ringlitmus.encode.relations import RelationEncoder
 from ringlitmus.encode.solver import Decision, SolverOptions, Verdict, decide, new_solver
-from ringlitmus.encode.terms import as_bool, negation
-from ringlitmus.models.armv8 import ARMV8
-from ringlitmus.models.relations import Model
+from ringlitmus.encode.terms import as_bool, assert_all, negation
+from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
-
-MODELS: dict[str, Model] = {"armv8": ARMV8}
 
 
 @dataclass(frozen=True)
@@ -106,14 +103,18 @@ def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> 
     structure = build_event_structure(variant.program)
     execution = encode_execution(structure)
     encoder = RelationEncoder(execution)
-    solver = new_solver(SolverOptions(options.timeout_s, options.rlimit))
-    solver.add(*execution.constraints)
-    for axiom in MODELS[options.model].axioms:
-        solver.add(*encoder.encode_axiom(axiom))
+    axioms = [encoder.encode_axiom(axiom) for axiom in MODELS[options.model].axioms]
+    labels = observed_terms(test)
+    _translate_queries(test, execution, labels)
+    solver = new_solver(
+        SolverOptions(options.timeout_s, options.rlimit, linear=execution.symbols.linear)
+    )
+    assert_all(solver, execution.constraints)
+    for constraints in axioms:
+        assert_all(solver, constraints)
     if test.filter is not None:
         solver.add(as_bool(encode_condition(execution, test.filter)))
-    labels = observed_terms(test)
-    observe = options.observation or test.format is ir.Format.AARCH64
+    observe = options.observation or test.format.is_herd
     escape = _address_escape(execution, solver)
     if escape is not None:
         return VariantResult(
@@ -136,6 +137,16 @@ def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> 
         states=states,
         states_complete=complete,
     )
+
+
+def _translate_queries(test: ir.Test, execution: Execution, labels: dict[str, ir.Term]) -> None:
+    # Everything a query may add, translated before the solver is made: whether all of it is
+    # linear decides the solver's logic (translations are memoised, so none is done twice).
+    for condition in [outcome.condition for outcome in test.outcomes] + [test.filter]:
+        if condition is not None:
+            encode_condition(execution, condition)
+    for term in labels.values():
+        final_value(execution, term)
 
 
 def _address_escape(execution: Execution, solver: z3.Solver) -> str | None:

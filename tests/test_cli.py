@@ -88,7 +88,7 @@ def test_several_files_take_the_worst_code(files: tuple[Path, ...], expected: Ex
 
 def test_unknown_loses_to_an_error_but_beats_ok() -> None:
     # --rlimit applies to every file: files that fail whatever the limit are the bad ones.
-    result = run("check", "-q", "--rlimit", "1", ALLOWED, DATA / "bad" / "x86.litmus")
+    result = run("check", "-q", "--rlimit", "1", ALLOWED, DATA / "bad" / "ppc.litmus")
     assert result.exit_code == ExitCode.BAD_INPUT
     assert run("check", "-q", "--rlimit", "1", ALLOWED, ALLOWED).exit_code == ExitCode.UNKNOWN
 
@@ -159,9 +159,9 @@ def test_not_utf8_points_at_the_first_bad_byte() -> None:
 
 
 def test_other_herd_architectures_are_named() -> None:
-    path = DATA / "bad" / "x86.litmus"
+    path = DATA / "bad" / "ppc.litmus"
     result = run("check", path)
-    assert result.stderr.startswith(f"{path}:1:1: error: herd X86 litmus tests are not supported")
+    assert result.stderr.startswith(f"{path}:1:1: error: herd PPC litmus tests are not supported")
 
 
 def test_parse_error_says_what_was_expected() -> None:
@@ -246,8 +246,9 @@ def test_json_shape() -> None:
     assert set(entry) == {"file", "test", "format", "error", "variants"}
     assert (entry["test"], entry["format"], entry["error"]) == ("MP", "aarch64", None)
     [variant] = entry["variants"]
-    assert set(variant) == {"variant", "time_s", "outcomes", "states", "herd"}
+    assert set(variant) == {"variant", "time_s", "outcomes", "states", "states_complete", "herd"}
     assert variant["variant"] == "default"
+    assert variant["states_complete"] is True
     assert variant["herd"] == {"verdict": "Allowed", "observation": "Sometimes", "validation": "Ok"}
     assert {"1:X0": 1, "1:X2": 0} in [
         {key: state[key] for key in ("1:X0", "1:X2")} for state in variant["states"]
@@ -331,3 +332,44 @@ def test_help_imports_neither_z3_nor_lark(arguments: list[str]) -> None:
     heavy = {name for name in imported if name.split(".")[0] in ("z3", "lark")}
     assert not heavy
     assert "Exit codes:" in completed.stdout or arguments == ["--version"]
+
+
+# --------------------------------------------------------------------------- --model
+
+X86_SB_MFENCES = Path(__file__).parent / "data" / "x86" / "SB+mfences.litmus"
+
+
+@pytest.mark.parametrize(("model", "code"), [("tso", ExitCode.OK), ("sc", ExitCode.OK)])
+def test_model_option_checks_x86_tests(model: str, code: ExitCode) -> None:
+    result = run("check", "--no-cache", "-j", "1", "--model", model, X86_SB_MFENCES)
+    assert result.exit_code == code, result.output
+
+
+def test_armv8_refuses_x86_tests_and_names_the_models_that_can() -> None:
+    result = run("check", "--no-cache", "-j", "1", X86_SB_MFENCES)
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "the armv8 model cannot judge x86 tests; models that can: tso, sc" in result.stderr
+
+
+def test_explain_refuses_x86_tests_under_armv8() -> None:
+    result = run("explain", X86_SB_MFENCES)
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "the armv8 model cannot judge x86 tests" in result.stderr
+
+
+def test_sc_forbids_what_armv8_allows() -> None:
+    # MP without barriers: Expected=Allowed holds on ARMv8, fails under SC.
+    assert run("check", "--no-cache", "-j", "1", ALLOWED).exit_code == ExitCode.OK
+    result = run("check", "--no-cache", "-j", "1", "--model", "sc", ALLOWED)
+    assert result.exit_code == ExitCode.FAILED
+
+
+def test_json_names_the_model() -> None:
+    result = run("check", "--no-cache", "-j", "1", "--json", "--model", "tso", X86_SB_MFENCES)
+    assert json.loads(result.stdout)["model"] == "tso"
+
+
+def test_unknown_model_is_a_usage_error() -> None:
+    result = run("check", "--model", "power", ALLOWED)
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "armv8" in result.stderr and "tso" in result.stderr

@@ -1,4 +1,5 @@
-"""Every ARMv8 test in herd's catalogue gets herd7's verdict (kinds.txt, read unchanged)."""
+"""Every test in herd's catalogue gets herd7's verdict (kinds.txt, read unchanged) under the model
+herd computed it with, and SC, the strongest model, reaches no final state the others do not."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from ringlitmus.frontends.aarch64 import parse_aarch64
+from ringlitmus.frontends import parse_file
+from ringlitmus.models import FORMATS, MODELS
 from ringlitmus.outcomes import CheckOptions, check_test
 from ringlitmus.reports.herd import judge_outcome
 
 CATALOGUE_VARIABLE = "RINGLITMUS_HERD_CATALOGUE"
-FOLDERS = ("aarch64", "aarch64-pick", "aarch64-cas")
+# Each folder, the model its kinds.txt was computed under (the catalogue's README), and the
+# number of verdicts it holds.
+FOLDERS = {
+    "aarch64": ("armv8", 73),
+    "aarch64-pick": ("armv8", 53),
+    "aarch64-cas": ("armv8", 31),
+    "x86": ("tso", 23),
+}
 # aarch64-pick spells the kinds Allow/Forbid.
 SPELLINGS = {"Allow": "Allowed", "Forbid": "Forbidden"}
 
@@ -34,41 +43,56 @@ def read_kinds(folder: Path) -> list[tuple[str, str]]:
     return entries
 
 
+def _not_configured(arguments: int) -> list[object]:
+    """One skipped case with `arguments` arguments, when the catalogue is not configured."""
+    return [
+        pytest.param(
+            *([None] * arguments),
+            marks=pytest.mark.skip(reason=f"set {CATALOGUE_VARIABLE} to ../shared/herd-catalogue"),
+            id="catalogue-not-configured",
+        )
+    ]
+
+
 def catalogue_cases() -> list[object]:
+    """(path, model, herd's verdict) for every kinds.txt entry."""
     root = catalogue_root()
     if root is None:
-        return [
-            pytest.param(
-                None,
-                None,
-                marks=pytest.mark.skip(
-                    reason=f"set {CATALOGUE_VARIABLE} to ../shared/herd-catalogue"
-                ),
-                id="catalogue-not-configured",
-            )
-        ]
+        return _not_configured(3)
     cases = []
-    for folder_name in FOLDERS:
+    for folder_name, (model, _) in FOLDERS.items():
         folder = root / folder_name
         for name, kind in read_kinds(folder):
             path = folder / "tests" / f"{name}.litmus"
-            cases.append(pytest.param(path, kind, id=f"{folder_name}/{name}"))
+            cases.append(pytest.param(path, model, kind, id=f"{folder_name}/{name}"))
     return cases
 
 
+def catalogue_files() -> list[object]:
+    """Every catalogue test file, listed in kinds.txt or not."""
+    root = catalogue_root()
+    if root is None:
+        return _not_configured(1)
+    return [
+        pytest.param(path, id=f"{folder}/{path.stem}")
+        for folder in FOLDERS
+        for path in sorted((root / folder / "tests").glob("*.litmus"))
+    ]
+
+
 def test_catalogue_is_complete() -> None:
-    """All three kinds files are present and hold herd's 73 + 53 + 31 verdicts."""
+    """All kinds files are present and hold herd's 73 + 53 + 31 + 23 verdicts."""
     root = catalogue_root()
     if root is None:
         pytest.skip(f"set {CATALOGUE_VARIABLE} to herd's catalogue")
-    counts = [len(read_kinds(root / folder)) for folder in FOLDERS]
-    assert counts == [73, 53, 31]
+    counts = {folder: len(read_kinds(root / folder)) for folder in FOLDERS}
+    assert counts == {folder: count for folder, (_, count) in FOLDERS.items()}
 
 
-@pytest.mark.parametrize(("path", "expected"), catalogue_cases())
-def test_agrees_with_herd(path: Path, expected: str) -> None:
-    test = parse_aarch64(path.read_text(), str(path))
-    result = check_test(test, CheckOptions())
+@pytest.mark.parametrize(("path", "model", "expected"), catalogue_cases())
+def test_agrees_with_herd(path: Path, model: str, expected: str) -> None:
+    test = parse_file(str(path))
+    result = check_test(test, CheckOptions(model=model))
     (variant,) = result.variants
     (outcome,) = variant.outcomes
     assert judge_outcome(outcome).verdict.value == expected
@@ -80,12 +104,25 @@ def test_every_catalogue_file_parses_and_checks() -> None:
     if root is None:
         pytest.skip(f"set {CATALOGUE_VARIABLE} to herd's catalogue")
     listed = {name for folder in FOLDERS for name, _ in read_kinds(root / folder)}
-    unlisted = [
-        path
-        for folder in FOLDERS
-        for path in sorted((root / folder / "tests").glob("*.litmus"))
-        if path.stem not in listed
-    ]
-    for path in unlisted:
-        result = check_test(parse_aarch64(path.read_text(), str(path)), CheckOptions())
-        assert result.variants, path
+    for folder, (model, _) in FOLDERS.items():
+        for path in sorted((root / folder / "tests").glob("*.litmus")):
+            if path.stem not in listed:
+                result = check_test(parse_file(str(path)), CheckOptions(model=model))
+                assert result.variants, path
+
+
+def reachable_states(path: Path, model: str) -> set[frozenset[tuple[str, int]]]:
+    (variant,) = check_test(parse_file(str(path)), CheckOptions(model=model, states=True)).variants
+    assert variant.states is not None and variant.states_complete, (path, model)
+    return {frozenset(state.items()) for state in variant.states}
+
+
+@pytest.mark.parametrize("path", catalogue_files())
+def test_sc_reaches_only_states_other_models_reach(path: Path) -> None:
+    """SC is the strongest model: each final state it reaches, every other model that can
+    judge the test's format reaches too."""
+    test_format = parse_file(str(path)).format
+    sc = reachable_states(path, "sc")
+    for model in MODELS:
+        if model != "sc" and test_format in FORMATS[model]:
+            assert sc <= reachable_states(path, model), model

@@ -25,6 +25,7 @@ from ringlitmus.cli.common import (
     top_level,
 )
 from ringlitmus.errors import UsageError
+from ringlitmus.models import require_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -110,6 +111,7 @@ def explain(
             if output is not None and same_file(output, file):
                 raise UsageError(f"{output} is the input file; it will not be overwritten")
         options = ExplainOptions(timeout_s=timeout, rlimit=rlimit)
+        require_model(options.model, test)
         found = explain_test(test, options, variants or None, outcome_names or None)
         if (dot_file or svg_file) and len(found) != 1:
             raise UsageError(
@@ -213,6 +215,7 @@ def ablate(
             max_checks=max_checks,
             explain_redundant=not no_cycles,
         )
+        require_model(options.model, test)
         result = ablate_test(test, options, variants or None)
         if as_json:
             from ringlitmus.reports.analysis_json import render_analysis_json

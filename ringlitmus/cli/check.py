@@ -24,6 +24,7 @@ from ringlitmus.cli.common import (
     top_level,
 )
 from ringlitmus.errors import UsageError
+from ringlitmus.models import MODELS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,6 +54,15 @@ class OutputFormat(Enum):
 )
 @click.option("--states", is_flag=True, help="Also list every reachable final state.")
 @click.option(
+    "--model",
+    type=click.Choice(list(MODELS)),
+    default="armv8",
+    show_default=True,
+    help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat) or sc "
+    "(sequential consistency). herd X86 tests need tso or sc; under tso a full DMB is an "
+    "MFENCE and acquire/release add nothing.",
+)
+@click.option(
     "--variant",
     "variants",
     multiple=True,
@@ -71,6 +81,7 @@ def check(
     as_json: bool,
     output_format: str | None,
     states: bool,
+    model: str,
     variants: tuple[str, ...],
     junit: str | None,
     defines: dict[str, int],
@@ -98,6 +109,7 @@ def check(
         from ringlitmus.outcomes import CheckOptions
 
         check_options = CheckOptions(
+            model=model,
             timeout_s=timeout,
             rlimit=rlimit,
             states=states or chosen is OutputFormat.HERD,

@@ -1,9 +1,9 @@
 """Read a litmus file and hand it to the front end its first line names.
 
-Dispatch is on the first meaningful line, as herd does: `AArch64 NAME` is herd's AArch64 format,
-another herd architecture header (`X86 SB`, `C MP+o`, ...) is a format we do not read, and
-anything else is the ring DSL. The front ends import lark, so they are imported only here,
-inside `parse_file`: `ringlitmus --help` must not pay for them.
+Dispatch is on the first meaningful line, as herd does: `AArch64 NAME` and `X86 NAME` are herd's
+AArch64 and X86 formats, another herd architecture header (`C MP+o`, `PPC SB`, ...) is a format
+we do not read, and anything else is the ring DSL. The front ends import lark, so they are
+imported only here, inside `parse_file`: `ringlitmus --help` must not pay for them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 
 from ringlitmus import ir
-from ringlitmus.errors import LitmusSyntaxError, Span, UnsupportedFormatError, UsageError
+from ringlitmus.errors import Span, UnsupportedFormatError
+from ringlitmus.frontends.source import read_source, source_lines
 
 # herd7's architecture names (herdtools7 lib/archs.ml), as they open a litmus file.
 HERD_ARCHITECTURES = (
@@ -35,7 +36,6 @@ HERD_ARCHITECTURES = (
     "ASL",
 )
 _HEADER = re.compile(r"(?P<architecture>[A-Za-z][A-Za-z0-9_]*)[ \t]+(?P<name>\S+)[ \t]*")
-_BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 
 def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
@@ -49,50 +49,21 @@ def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
         from ringlitmus.frontends.aarch64 import parse_aarch64
 
         return parse_aarch64(text, path)
+    if architecture == "X86":
+        from ringlitmus.frontends.x86 import parse_x86
+
+        return parse_x86(text, path)
     if architecture is not None:
         line, column, source_line = _header_position(text)
         raise UnsupportedFormatError(
             f"herd {architecture} litmus tests are not supported; "
-            "ringlitmus reads AArch64 tests and the ring DSL",
+            "ringlitmus reads AArch64 and X86 tests and the ring DSL",
             Span(path, line, column),
             source_line=source_line,
         )
     from ringlitmus.frontends.ring import parse_ring
 
     return parse_ring(text, path, dict(defines or {}))
-
-
-def read_source(path: str) -> str:
-    """The file's text; a LitmusSyntaxError at the first byte that is not UTF-8."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except IsADirectoryError:
-        raise UsageError(f"'{path}' is a directory, not a litmus file") from None
-    except OSError as error:
-        raise UsageError(f"cannot read '{path}': {error.strerror or error}") from None
-    if data.startswith(_BYTE_ORDER_MARK):
-        data = data[len(_BYTE_ORDER_MARK) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise _encoding_error(path, data, error) from None
-
-
-def _encoding_error(path: str, data: bytes, error: UnicodeDecodeError) -> LitmusSyntaxError:
-    line_start = data.rfind(b"\n", 0, error.start) + 1
-    line_end = data.find(b"\n", error.start)
-    if line_end == -1:
-        line_end = len(data)
-    # The bytes before the bad one decode cleanly: columns count characters, as the parsers do.
-    column = len(data[line_start : error.start].decode("utf-8")) + 1
-    line = data.count(b"\n", 0, error.start) + 1
-    source_line = data[line_start:line_end].decode("utf-8", errors="replace").rstrip("\r")
-    return LitmusSyntaxError(
-        f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} cannot be decoded",
-        Span(path, line, column),
-        source_line=source_line,
-    )
 
 
 def herd_architecture(text: str) -> str | None:
@@ -108,7 +79,7 @@ def herd_architecture(text: str) -> str | None:
 def _meaningful_lines(text: str) -> list[str]:
     """Lines that are not blank and not whole-line comments (`#`, `//`, `(* ... *)`)."""
     lines = []
-    for line in text.splitlines():
+    for line in source_lines(text):
         stripped = line.strip()
         if not stripped or stripped.startswith(("#", "//")):
             continue
@@ -121,5 +92,5 @@ def _meaningful_lines(text: str) -> list[str]:
 def _header_position(text: str) -> tuple[int, int, str]:
     """Line, column and text of the first meaningful line (the architecture header)."""
     first = _meaningful_lines(text)[0]
-    line = text.splitlines().index(first) + 1
+    line = source_lines(text).index(first) + 1
     return line, len(first) - len(first.lstrip()) + 1, first

@@ -29,6 +29,7 @@ class BaseSet(Enum):
     DMB_LD = "dmb.ld"
     DMB_ST = "dmb.st"
     ISB = "ISB"
+    MFENCE = "MFENCE"
 
 
 class BaseRelation(Enum):

@@ -219,7 +219,7 @@ def render_herd(report: FileReport) -> str:
 
 
 def _block_name(test: ir.Test, variant: str, outcome: str) -> str:
-    if test.format is ir.Format.AARCH64:
+    if test.format.is_herd:
         return test.name
     parts = [test.name]
     if len(test.variants) > 1 or variant != "default":

@@ -118,6 +118,8 @@ class ThreadCompiler(ExpressionCompiler):
         if isinstance(instruction, ir.Label):
             self.lines.append(AssemblyLabel(self.label(instruction.name)))
         elif isinstance(instruction, ir.Fence):
+            if instruction.kind not in FENCES:
+                raise self.unsupported(f"{instruction.kind.value} is not an AArch64 barrier")
             mnemonic, option = FENCES[instruction.kind]
             self.emit(mnemonic, *((Word(option),) if option else ()))
         elif isinstance(instruction, ir.Assign):

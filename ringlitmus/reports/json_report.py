@@ -5,8 +5,8 @@ The shape is a contract (issue 3, extended by issue 7); later issues add keys, n
     {"ringlitmus": VERSION, "model": "armv8", "results": [
       {"file", "test", "format", "error": null | {"message", "file", "line", "column"},
        "variants": [{"variant", "time_s", "outcomes": [{"name", "kind", "status", "expected",
-                     "ok", "witness", "execution", "reason"}], "states",
-                     "herd" (AArch64 files only): {"verdict", "observation", "validation"}}]}]}
+                     "ok", "witness", "execution", "reason"}], "states", "states_complete",
+                     "herd" (herd files only): {"verdict", "observation", "validation"}}]}]}
 
 A file that could not be read or parsed has `test` and `format` null and no variants.
 """
@@ -17,9 +17,13 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ringlitmus import ir
 from ringlitmus.errors import LitmusError
 from ringlitmus.reports import FileReport, verdict_value
 from ringlitmus.reports.herd import judge_outcome
+
+# Formats whose results carry herd's answers (TestResult.format is the Format's value).
+HERD_FORMATS = frozenset(test_format.value for test_format in ir.Format if test_format.is_herd)
 
 if TYPE_CHECKING:
     from ringlitmus.outcomes import OutcomeResult, TestResult, VariantResult
@@ -82,14 +86,17 @@ def error_entry(error: LitmusError | None, file: str) -> dict[str, Any]:
 
 
 def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:
-    """One element of `variants`, with herd's answers for AArch64 files."""
+    """One element of `variants`, with herd's answers for herd's AArch64 and X86 files."""
     entry: dict[str, Any] = {
         "variant": variant.variant,
         "time_s": variant.time_s,
         "outcomes": [outcome_entry(outcome) for outcome in variant.outcomes],
         "states": [dict(state) for state in variant.states] if variant.states is not None else None,
+        # False when the enumeration stopped at its limit or the solver gave up: `states` is
+        # then what was found, not every reachable state.
+        "states_complete": variant.states_complete if variant.states is not None else None,
     }
-    if result.format == "aarch64" and variant.outcomes:
+    if result.format in HERD_FORMATS and variant.outcomes:
         # A herd test has one final condition, so one outcome.
         judgement = judge_outcome(variant.outcomes[0])
         entry["herd"] = {

@@ -408,6 +408,27 @@ def test_bad_input(text: str, error: type[LitmusError], line: int, column: int) 
         assert caught.value.source_line == text.splitlines()[line - 1]
 
 
+def test_a_condition_nested_too_deeply_is_refused_at_its_line() -> None:
+    text = one_thread("NOP", final="exists " + "~" * 10_000 + "(0:X0=1)")
+    with pytest.raises(LitmusSyntaxError, match="nested too deeply") as caught:
+        parse_aarch64(text, "deep.litmus")
+    span = caught.value.span
+    assert span is not None and (span.file, span.line) == ("deep.litmus", 5)
+    assert caught.value.source_line == text.splitlines()[4]
+
+
+def test_deep_parentheses_and_long_chains_are_read() -> None:
+    # Deeper than Python's recursion limit: nothing may walk these recursively.
+    parenthesised = "(" * 2_000 + "0:X0=1" + ")" * 2_000
+    [outcome] = parse_aarch64(one_thread("NOP", final=f"exists {parenthesised}"), "t").outcomes
+    assert outcome.condition == ir.Compare(ir.CmpOp.EQ, ir.FinalRegister("P0", "X0"), C(1))
+    for operator, kind in (("/\\", ir.BoolOpKind.AND), ("\\/", ir.BoolOpKind.OR)):
+        chain = f" {operator} ".join(["0:X0=1"] * 2_000)
+        [outcome] = parse_aarch64(one_thread("NOP", final=f"exists ({chain})"), "t").outcomes
+        assert isinstance(outcome.condition, ir.BoolOp) and outcome.condition.op is kind
+        assert len(outcome.condition.operands) == 2_000
+
+
 def test_unsupported_instruction_message() -> None:
     with pytest.raises(UnsupportedInstructionError, match="unsupported instruction 'LDSMAX'"):
         parse_aarch64(one_thread("LDSMAX W0,W1,[X3]"), "t")

@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 
 from ringlitmus import ir
-from ringlitmus.errors import LitmusSyntaxError, UnsupportedFormatError, UsageError
+from ringlitmus.errors import (
+    LitmusSyntaxError,
+    UndeclaredLocationError,
+    UnsupportedFormatError,
+    UsageError,
+)
 from ringlitmus.frontends import herd_architecture, parse_file
 
 MP = Path(__file__).parents[1] / "data" / "cli" / "mp-expected-allowed.litmus"
+X86_SB = Path(__file__).parents[1] / "data" / "x86" / "SB+mfences.litmus"
 
 
 @pytest.fixture
@@ -43,6 +49,11 @@ def test_aarch64_header_selects_the_herd_front_end() -> None:
     assert (test.format, test.name) == (ir.Format.AARCH64, "MP")
 
 
+def test_x86_header_selects_the_x86_front_end() -> None:
+    test = parse_file(str(X86_SB))
+    assert (test.format, test.name) == (ir.Format.X86, "SB+mfences")
+
+
 def test_anything_else_is_the_ring_dsl(tmp_path: Path, ring_calls: list) -> None:
     path = write(tmp_path, b"# a ring test\nthread CPU0: store x = 1\n")
     test = parse_file(path, {"N": 4})
@@ -55,7 +66,7 @@ def test_defines_default_to_none(tmp_path: Path, ring_calls: list) -> None:
     assert ring_calls[0][2] == {}
 
 
-@pytest.mark.parametrize("architecture", ["X86", "C", "PPC", "RISCV", "ARM", "LISA", "X86_64"])
+@pytest.mark.parametrize("architecture", ["C", "PPC", "RISCV", "ARM", "LISA", "X86_64"])
 def test_other_herd_architectures_are_unsupported(tmp_path: Path, architecture: str) -> None:
     path = write(tmp_path, f"\n(* comment *)\n  {architecture} SB+test\n{{ x=0; }}\n".encode())
     with pytest.raises(UnsupportedFormatError) as caught:
@@ -106,3 +117,25 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a directory"):
         parse_file(str(tmp_path))
+
+
+def test_a_ring_file_with_bare_carriage_returns_is_read_line_by_line(tmp_path: Path) -> None:
+    lines = [b"# MP with classic Mac line endings", b"x = 0", b"thread P0: store x = 1"]
+    test = parse_file(write(tmp_path, b"\r".join(lines) + b"\r"))
+    assert test.doc == "MP with classic Mac line endings"
+    assert [thread.name for thread in test.variants[0].program.threads] == ["P0"]
+    bad = b"\r".join([*lines[:2], b"thread P0: store y = 1"]) + b"\r"
+    with pytest.raises(UndeclaredLocationError) as caught:
+        parse_file(write(tmp_path, bad))
+    span = caught.value.span
+    assert span is not None and (span.line, span.column) == (3, 18)
+    assert caught.value.source_line == "thread P0: store y = 1"
+
+
+def test_an_error_after_a_form_feed_shows_its_own_line(tmp_path: Path) -> None:
+    text = "# a form\x0cfeed and a \u2028 separator\nx = 0\nthread P0: store y = 1\n"
+    with pytest.raises(UndeclaredLocationError) as caught:
+        parse_file(write(tmp_path, text.encode()))
+    span = caught.value.span
+    assert span is not None and span.line == 3
+    assert caught.value.source_line == "thread P0: store y = 1"

@@ -261,6 +261,7 @@ def in_base_set(base: BaseSet, event: Event) -> bool:
         BaseSet.DMB_LD: FenceKind.DMB_LD,
         BaseSet.DMB_ST: FenceKind.DMB_ST,
         BaseSet.ISB: FenceKind.ISB,
+        BaseSet.MFENCE: FenceKind.MFENCE,
     }
     return event.kind is EventKind.FENCE and event.fence is fences[base]
 

@@ -231,6 +231,7 @@ UNSUPPORTED = {
         one_thread(*(ir.Assign(f"t{index}", C(index)) for index in range(31))),
         "needs 33 registers; AArch64 has 31",
     ),
+    "x86-mfence": (one_thread(ir.Fence(ir.FenceKind.MFENCE)), "mfence is not an AArch64 barrier"),
     "less-than-in-the-outcome": (one_thread(condition=cmp(LT, cell("x"), C(1))), "equality"),
     "two-values-in-the-outcome": (one_thread(condition=cmp(EQ, C(1), A("x"))), "register or"),
 }

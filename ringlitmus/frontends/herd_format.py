@@ -1,0 +1,327 @@
+"""What herd's litmus formats share: collect a test's parts and assemble them into an ir.Test.
+
+aarch64.py and x86.py each read the instruction table their own way; everything else (the
+doc line, key=value lines, the init block, thread names, `locations`, `filter` and the final
+condition, all in common.lark) is read by `HerdTransformer` into a `HerdParts`, which
+`assemble_test` turns into IR, translating each written instruction with the format's function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from lark import Token, Transformer, v_args
+from lark.tree import Meta
+
+from ringlitmus import ir
+from ringlitmus.errors import (
+    BadExpectationError,
+    DuplicateNameError,
+    DuplicateThreadError,
+    LitmusSyntaxError,
+    Span,
+    UnknownNameError,
+    UnknownRegisterError,
+)
+from ringlitmus.frontends.build import (
+    LocationTable,
+    check_branches,
+    check_unique,
+    parse_integer,
+    span_of,
+)
+from ringlitmus.frontends.conditions import TermSide, WrittenTerm
+
+Written = TypeVar("Written")
+
+# Readable names of common.lark's herd terminals, for "expected ..." in syntax errors.
+HERD_WORDS = {"TEST_NAME": "test name", "METADATA": "key=value line"}
+
+_THREAD_NAME = re.compile(r"P(\d+)")
+EXPECTATION_KEY = "Expected"
+_STATUSES = {
+    ir.OutcomeKind.ALLOWED: {
+        "allowed": ir.Reachability.REACHABLE,
+        "forbidden": ir.Reachability.UNREACHABLE,
+    },
+    ir.OutcomeKind.REQUIRED: {
+        "allowed": ir.Reachability.REACHABLE,
+        "required": ir.Reachability.UNREACHABLE,
+    },
+}
+_STATUSES[ir.OutcomeKind.FORBIDDEN] = _STATUSES[ir.OutcomeKind.ALLOWED]
+# herd's kinds.txt spells them both ways.
+_SPELLINGS = {"allow": "allowed", "forbid": "forbidden", "require": "required"}
+
+
+@dataclass
+class HerdParts(Generic[Written]):
+    """What the transformer collects from one file, before it becomes an ir.Test.
+
+    `translate` turns one written instruction of the format into IR instructions.
+    """
+
+    file: str
+    format: ir.Format
+    translate: Callable[[Written], tuple[ir.Instruction, ...]]
+    name: str = ""
+    span: Span | None = None
+    doc: str | None = None
+    metadata: list[tuple[str, str, Span | None]] = field(default_factory=list)
+    locations: LocationTable = field(default_factory=LocationTable)
+    registers: list[tuple[int, str, ir.Expr, Span | None]] = field(default_factory=list)
+    threads: list[tuple[str, Span | None]] = field(default_factory=list)
+    rows: list[tuple[tuple[tuple[ir.Label | Written, ...], ...], Span | None]] = field(
+        default_factory=list
+    )
+    observed: list[ir.Term] = field(default_factory=list)
+    filter: ir.Condition | None = None
+    final: tuple[ir.OutcomeKind, ir.Condition, Span | None] | None = None
+    final_threads: list[tuple[str, Span | None]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+class HerdTransformer(Transformer[Token, object], Generic[Written]):
+    """Callbacks for common.lark's herd rules; a format adds its header and instruction table.
+
+    `register_name` is the format's: the canonical name of a register as written.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        parts: HerdParts[Written],
+        register_name: Callable[[str, Span | None], str | None],
+    ) -> None:
+        super().__init__()
+        self._file = file
+        self._parts = parts
+        self._register_name = register_name
+
+    def _span(self, node: Meta | Token) -> Span | None:
+        return span_of(node, self._file)
+
+    def resolve_term(self, term: WrittenTerm, side: TermSide) -> ir.Term:
+        """herd's reading of a condition term: `N:REG`, `x`, `[x]`; a bare name right of `=`
+        is &x."""
+        parts = self._parts
+        if term.thread is not None:
+            register = self._register_name(str(term.path[0]), term.span)
+            if term.thread < 0 or register is None:
+                raise UnknownRegisterError(f"'{term.text}' is not a thread's register", term.span)
+            thread = f"P{term.thread}"
+            parts.final_threads.append((thread, term.span))
+            return ir.FinalRegister(thread, register)
+        if len(term.path) != 1 or not isinstance(term.path[0], str):
+            raise LitmusSyntaxError(
+                f"'{term.text}' is not a herd location (write `x` or `[x]`)", term.span
+            )
+        name = term.path[0]
+        parts.locations.mention(name, term.span)
+        if side is TermSide.RIGHT and not term.bracketed:
+            return ir.Address(name)
+        return ir.FinalLocation(name)
+
+    # ----------------------------------------------------------------------- header
+
+    @v_args(meta=True)
+    def header(self, meta: Meta, tokens: list[Token]) -> None:
+        """`AArch64 NAME`, `X86 NAME`."""
+        self._parts.name = str(tokens[0])
+        self._parts.span = self._span(meta)
+
+    def doc(self, tokens: list[Token]) -> None:
+        """The quoted line under the header."""
+        self._parts.doc = str(tokens[0])[1:-1].replace('\\"', '"')
+
+    def metadata(self, tokens: list[Token]) -> None:
+        """`key=value` lines (herd's Hash=, Cycle=, our Expected=)."""
+        key, _, value = str(tokens[0]).partition("=")
+        self._parts.metadata.append((key.strip(), value.strip(), self._span(tokens[0])))
+
+    # ----------------------------------------------------------------------- init block
+
+    @v_args(meta=True)
+    def init_location(self, meta: Meta, children: list[Token | ir.Expr]) -> None:
+        """`x=1`, `int x=1`, `x=y` (x holds y's address)."""
+        name, value = children[-2], children[-1]
+        assert isinstance(value, ir.Const | ir.Address)
+        self._parts.locations.declare(str(name), value, self._span(meta))
+
+    @v_args(meta=True)
+    def init_register(self, meta: Meta, children: list[Token | ir.Expr]) -> None:
+        """`0:X1=x`, `0: X0 = -1`, `int64_t 1:X20=0`, `0:EAX=1`."""
+        thread, register, value = children[-3], children[-2], children[-1]
+        assert isinstance(thread, Token) and isinstance(register, Token)
+        assert isinstance(value, ir.Const | ir.Address)
+        span = self._span(meta)
+        name = self._register_name(str(register), span)
+        if name is None:
+            raise UnknownRegisterError(f"the zero register '{register}' has no value", span)
+        if isinstance(value, ir.Address):
+            self._parts.locations.mention(value.location, span)
+        index = parse_integer(str(thread), span)
+        self._parts.registers.append((index, name, value, span))
+
+    @v_args(meta=True)
+    def init_value(self, meta: Meta, tokens: list[Token]) -> ir.Const | ir.Address:
+        """An integer, or a location name standing for its address."""
+        token = tokens[0]
+        if token.type.endswith("INTEGER"):
+            return ir.Const(parse_integer(str(token), self._span(meta)))
+        return ir.Address(str(token))
+
+    # ----------------------------------------------------------------------- thread table
+
+    def thread_names(self, tokens: list[Token]) -> None:
+        """The first row: `P0 | P1 ;`."""
+        self._parts.threads = [(str(token), self._span(token)) for token in tokens]
+
+    @v_args(meta=True)
+    def row(self, meta: Meta, cells: list[tuple[ir.Label | Written, ...]]) -> None:
+        """`cell | cell | ... ;`."""
+        self._parts.rows.append((tuple(cells), self._span(meta)))
+
+    def cell(self, children: list[ir.Label | Written]) -> tuple[ir.Label | Written, ...]:
+        """Labels then at most one instruction; empty cells are allowed."""
+        return tuple(children)
+
+    def label(self, tokens: list[Token]) -> ir.Label:
+        """`L0:`."""
+        return ir.Label(str(tokens[0]), self._span(tokens[0]))
+
+    # ----------------------------------------------------------------------- after the table
+
+    @v_args(meta=True)
+    def observed(self, meta: Meta, terms: list[ir.Const | WrittenTerm]) -> None:
+        """`locations [0:X6; x;]`: extra final values to report."""
+        for term in terms:
+            if not isinstance(term, WrittenTerm):
+                raise LitmusSyntaxError(
+                    "`locations` lists registers and locations, not numbers", self._span(meta)
+                )
+            self._parts.observed.append(self.resolve_term(term, TermSide.LEFT))
+
+    def filter(self, children: list[ir.Condition]) -> None:
+        """`filter COND`."""
+        self._parts.filter = children[0]
+
+    @v_args(meta=True)
+    def final(self, meta: Meta, children: list[ir.OutcomeKind | ir.Condition]) -> None:
+        """`exists COND`, `~exists COND`, `forall COND`."""
+        kind, condition = children
+        assert isinstance(kind, ir.OutcomeKind) and not isinstance(condition, ir.OutcomeKind)
+        self._parts.final = (kind, condition, self._span(meta))
+
+    def exists(self, _: list[Token]) -> ir.OutcomeKind:
+        """`exists`: a question whether the condition is reachable."""
+        return ir.OutcomeKind.ALLOWED
+
+    def not_exists(self, _: list[Token]) -> ir.OutcomeKind:
+        """`~exists`."""
+        return ir.OutcomeKind.FORBIDDEN
+
+    def forall(self, _: list[Token]) -> ir.OutcomeKind:
+        """`forall`."""
+        return ir.OutcomeKind.REQUIRED
+
+
+# --------------------------------------------------------------------------- assembling
+
+
+def assemble_test(parts: HerdParts[Written]) -> ir.Test:
+    """The ir.Test: one variant `default`, one outcome named after the test."""
+    assert parts.final is not None, "the grammar requires a final condition"
+    threads = _threads(parts)
+    names = {thread.name for thread in threads}
+    for thread, span in parts.final_threads:
+        if thread not in names:
+            raise UnknownNameError(f"no thread {thread} in this test", span)
+    kind, condition, final_span = parts.final
+    outcome = ir.Outcome(parts.name, kind, condition, final_span)
+    program = ir.Program(threads, parts.locations.declarations())
+    return ir.Test(
+        file=parts.file,
+        name=parts.name,
+        format=parts.format,
+        variants=(ir.Variant("default", program, parts.span),),
+        outcomes=(outcome,),
+        expectations=_expectations(parts, kind),
+        observed=tuple(parts.observed),
+        filter=parts.filter,
+        doc=parts.doc,
+        metadata=tuple((key, value) for key, value, _ in parts.metadata),
+        span=parts.span,
+    )
+
+
+def _threads(parts: HerdParts[Written]) -> tuple[ir.Thread, ...]:
+    """One Thread per column of the table, with its initial registers."""
+    for name, span in parts.threads:
+        if not _THREAD_NAME.fullmatch(name):
+            raise LitmusSyntaxError(f"thread '{name}' should be named P0, P1, ...", span)
+    check_unique(parts.threads, DuplicateThreadError, "thread")
+    columns: list[list[ir.Instruction]] = [[] for _ in parts.threads]
+    for cells, span in parts.rows:
+        if len(cells) != len(columns):
+            raise LitmusSyntaxError(
+                f"this row has {len(cells)} columns but the test has {len(columns)} threads", span
+            )
+        for column, cell in zip(columns, cells, strict=True):
+            for item in cell:
+                if isinstance(item, ir.Label):
+                    column.append(item)
+                else:
+                    column.extend(parts.translate(item))
+    registers = _registers(parts)
+    threads = []
+    for (name, span), column in zip(parts.threads, columns, strict=True):
+        check_branches(name, column)
+        initial = tuple((register, value) for register, value, _ in registers.pop(name, []))
+        threads.append(ir.Thread(name, tuple(column), initial, span=span))
+    for name, entries in registers.items():
+        raise UnknownNameError(f"no thread {name} in this test", entries[0][2])
+    return tuple(threads)
+
+
+def _registers(parts: HerdParts[Written]) -> dict[str, list[tuple[str, ir.Expr, Span | None]]]:
+    """Initial register values by thread name, each register set at most once."""
+    by_thread: dict[str, list[tuple[str, ir.Expr, Span | None]]] = {}
+    for index, register, value, span in parts.registers:
+        by_thread.setdefault(f"P{index}", []).append((register, value, span))
+    for name, entries in by_thread.items():
+        check_unique(
+            ((register, span) for register, _, span in entries),
+            DuplicateNameError,
+            f"initial value of a {name} register",
+        )
+    return by_thread
+
+
+def _expectations(parts: HerdParts[Written], kind: ir.OutcomeKind) -> tuple[ir.Expectation, ...]:
+    """The `Expected=...` metadata line as an Expectation on the one outcome.
+
+    `exists P` and `~exists P`: Allowed means P is reachable, Forbidden that it is not.
+    `forall P`: the expectation is about a counterexample, an execution where P fails:
+    Allowed means one is reachable, Required that none is (so P holds in every execution).
+    """
+    expectations = []
+    for key, value, span in parts.metadata:
+        if key.lower() != EXPECTATION_KEY.lower():
+            continue
+        word = value.lower()
+        status = _STATUSES[kind].get(_SPELLINGS.get(word, word))
+        if status is None:
+            choices = " or ".join(word.capitalize() for word in _STATUSES[kind])
+            raise BadExpectationError(
+                f"'{value}' cannot be expected of a test whose final condition is "
+                f"{kind.value}; write {EXPECTATION_KEY}={choices}",
+                span,
+            )
+        expectations.append(ir.Expectation("default", parts.name, status, span))
+    return tuple(expectations)
