@@ -266,6 +266,26 @@ def disjoin(*guards: Guard) -> Guard:
     return kept[0] if len(kept) == 1 else AnyOf(tuple(kept))
 
 
+def conjunct_closure(guard: Guard, memo: dict[Guard, frozenset[Guard]]) -> frozenset[Guard]:
+    """Everything `guard` is a conjunction of, through conjunctions and named blocks, the blocks
+    included: a guard implies every member, so `a` implies `b` when closure(b) <= closure(a),
+    and "is block B part of this path condition" is one lookup. `memo` is the caller's cache.
+    """
+    if guard is True:
+        return frozenset()
+    found = memo.get(guard)
+    if found is not None:
+        return found
+    if isinstance(guard, All):
+        found = frozenset().union(*(conjunct_closure(operand, memo) for operand in guard.operands))
+    elif isinstance(guard, Block) and isinstance(guard.definition, All | Block):
+        found = conjunct_closure(guard.definition, memo) | {guard}
+    else:
+        found = frozenset((guard,))
+    memo[guard] = found
+    return found
+
+
 def _conjuncts(guard: Guard) -> tuple[Guard, ...]:
     return guard.operands if isinstance(guard, All) else (guard,)
 

@@ -182,6 +182,8 @@ class RelationEncoder:
         conjuncts = self.facts.conjuncts
         either: frozenset[Guard] | None = None
         for operand in guard.operands if isinstance(guard, All) else (guard,):
+            if operand in conjuncts[target] or operand in conjuncts[source]:
+                continue
             flat = self.facts.flatten(operand)
             if flat <= conjuncts[target]:
                 continue
@@ -341,11 +343,23 @@ class RelationEncoder:
         return self._outgoing_index[term]
 
     def _union(self, maps: Iterable[RawPairs]) -> RawPairs:
-        merged: dict[tuple[int, int], list[Raw]] = defaultdict(list)
+        # Operands mostly hold different pairs: copy them wholesale, disjoin only the overlap.
+        result: RawPairs = {}
+        overlap: dict[tuple[int, int], list[Raw]] = defaultdict(list)
         for mapping in maps:
+            common = result.keys() & mapping.keys()
+            if not common:
+                result.update(mapping)
+                continue
             for pair, condition in mapping.items():
-                merged[pair].append(condition)
-        return self._disjoin_each(merged)
+                if pair in common:
+                    overlap[pair].append(condition)
+                else:
+                    result[pair] = condition
+        disjoin = self.conditions.disjoin
+        for pair, conditions in overlap.items():
+            result[pair] = disjoin([result[pair], *conditions])
+        return _prune(result)
 
     def _compose(self, first: RawPairs, by_source: Index) -> RawPairs:
         both = self.conditions.both

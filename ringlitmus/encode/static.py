@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ringlitmus.encode.terms import Cond, all_of, any_of, negation
 from ringlitmus.semantics import EventStructure
-from ringlitmus.symbolic import All, Block, Guard
+from ringlitmus.symbolic import Guard, conjunct_closure
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +48,8 @@ class GuardFacts:
         self._implied: dict[int, int] | None = None
 
     def flatten(self, guard: Guard) -> frozenset[Guard]:
-        if guard is True:
-            return frozenset()
-        if guard in self._flat:
-            return self._flat[guard]
-        if isinstance(guard, All):
-            flat = frozenset().union(*(self.flatten(operand) for operand in guard.operands))
-        elif isinstance(guard, Block) and isinstance(guard.definition, All | Block):
-            flat = self.flatten(guard.definition)
-        else:
-            flat = frozenset((guard,))
-        self._flat[guard] = flat
-        return flat
+        """A guard's conjuncts, through conjunctions and named blocks (and the blocks)."""
+        return conjunct_closure(guard, self._flat)
 
     def same_thread_forward(self, a: int, b: int) -> bool:
         """Are a and b events of one thread, a before b in program order?"""
@@ -99,9 +89,16 @@ class Conditions:
         self.executes = executes
         self.facts = facts
         self._terms: dict[frozenset[int], Cond] = {}
+        self._of_events: dict[tuple[int, ...], Raw] = {}
 
     def of_events(self, *events: int) -> Raw:
         """The condition that every one of `events` executes."""
+        if events in self._of_events:
+            return self._of_events[events]
+        condition = self._of_events[events] = self._executes_all(events)
+        return condition
+
+    def _executes_all(self, events: tuple[int, ...]) -> Raw:
         needed = []
         for event in events:
             condition = self.executes[event]

@@ -25,6 +25,7 @@ from ringlitmus.symbolic import (
     arith,
     cmp,
     conjoin,
+    conjunct_closure,
     disjoin,
     ite,
     negate,
@@ -54,6 +55,8 @@ class ThreadRunner(MemoryAccesses):
         self.pick_ctrl: Provenance = {}
         self.stores: list[StoreRecord] = []
         self.exclusive_load: list[tuple[int, Guard]] = []
+        self.conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]] = {}
+        self.closures: dict[Guard, frozenset[Guard]] = {}
 
     def read_register(self, name: str, span: Span | None) -> RegisterState:
         if name not in self.registers:
@@ -127,10 +130,25 @@ class ThreadRunner(MemoryAccesses):
             span,
         )
         for source, condition in self.ctrl.items():
-            self.structure.ctrl[(source, event.id)] = conjoin(condition, event.guard)
+            self.structure.ctrl[(source, event.id)] = self.both(condition, event.guard)
         for source, condition in self.pick_ctrl.items():
-            self.structure.pick_ctrl_dep[(source, event.id)] = conjoin(condition, event.guard)
+            self.structure.pick_ctrl_dep[(source, event.id)] = self.both(condition, event.guard)
         return event
+
+    def both(self, condition: Guard, guard: Guard) -> Guard:
+        """`conjoin(condition, guard)`, remembered: a control dependency reaches every later
+        event, and runs of events share their guard, so the same conjunction recurs."""
+        closure = conjunct_closure(guard, self.closures)
+        if condition is True:
+            return guard
+        parts = condition.operands if isinstance(condition, All) else (condition,)
+        if all(part in closure for part in parts):
+            return guard  # the usual case: the event lies on the path that took the branch
+        key = (id(condition), id(guard))
+        if key not in self.conjunctions:
+            # The entry keeps both guards alive, so their ids cannot be reused by others.
+            self.conjunctions[key] = (condition, guard, conjoin(condition, guard))
+        return self.conjunctions[key][2]
 
     def run(self) -> None:
         for position, instruction in enumerate(self.thread.instructions):
