@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
 from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
-from ringlitmus.semantics.events import Event, EventKind, EventStructure, Provenance, Tag
+from ringlitmus.semantics.events import (
+    Event,
+    EventKind,
+    EventStructure,
+    Provenance,
+    Tag,
+    add_event,
+)
 from ringlitmus.semantics.registers import (
     RegisterState,
     StoreRecord,
@@ -16,6 +23,7 @@ from ringlitmus.semantics.registers import (
     union,
 )
 from ringlitmus.symbolic import (
+    All,
     Choice,
     Guard,
     ReadValue,
@@ -23,6 +31,7 @@ from ringlitmus.symbolic import (
     arith,
     cmp,
     conjoin,
+    conjunct_closure,
     disjoin,
     ite,
     negate,
@@ -44,21 +53,58 @@ class MemoryAccesses:
     stores: list[StoreRecord]
     exclusive_load: list[tuple[int, Guard]]
 
+    ctrl: Provenance
+    pick_ctrl: Provenance
+    conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]]
+    closures: dict[Guard, frozenset[Guard]]
+
     if TYPE_CHECKING:  # provided by ThreadRunner, declared here for the type checker
 
         def evaluate(self, expr: ir.Expr, span: Span | None) -> RegisterState: ...
 
-        def event(
-            self,
-            kind: EventKind,
-            address: Value,
-            value: Value | None,
-            position: int,
-            tags: set[Tag],
-            guard: Guard | None = None,
-            fence: FenceKind | None = None,
-            span: Span | None = None,
-        ) -> Event: ...
+    def event(
+        self,
+        kind: EventKind,
+        address: Value,
+        value: Value | None,
+        position: int,
+        tags: set[Tag],
+        guard: Guard | None = None,
+        fence: FenceKind | None = None,
+        span: Span | None = None,
+    ) -> Event:
+        event = add_event(
+            self.structure,
+            self.index,
+            kind,
+            address,
+            value,
+            self.guard if guard is None else guard,
+            position,
+            tags,
+            fence,
+            span,
+        )
+        for source, condition in self.ctrl.items():
+            self.structure.ctrl[(source, event.id)] = self.both(condition, event.guard)
+        for source, condition in self.pick_ctrl.items():
+            self.structure.pick_ctrl_dep[(source, event.id)] = self.both(condition, event.guard)
+        return event
+
+    def both(self, condition: Guard, guard: Guard) -> Guard:
+        """`conjoin(condition, guard)`, remembered: a control dependency reaches every later
+        event, and runs of events share their guard, so the same conjunction recurs."""
+        closure = conjunct_closure(guard, self.closures)
+        if condition is True:
+            return guard
+        parts = condition.operands if isinstance(condition, All) else (condition,)
+        if all(part in closure for part in parts):
+            return guard  # the usual case: the event lies on the path that took the branch
+        key = (id(condition), id(guard))
+        if key not in self.conjunctions:
+            # The entry keeps both guards alive, so their ids cannot be reused by others.
+            self.conjunctions[key] = (condition, guard, conjoin(condition, guard))
+        return self.conjunctions[key][2]
 
     def record_dependencies(
         self, target: Event, address: RegisterState, data: RegisterState | None

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
-from ringlitmus.ir import FenceKind
 from ringlitmus.semantics.accesses import MemoryAccesses
 from ringlitmus.semantics.events import (
-    Event,
     EventKind,
     EventStructure,
     Provenance,
-    Tag,
-    add_event,
     constant_value,
 )
 from ringlitmus.semantics.registers import RegisterState, StoreRecord, merge_provenance, union
@@ -21,11 +17,9 @@ from ringlitmus.symbolic import (
     AnyOf,
     Block,
     Guard,
-    Value,
     arith,
     cmp,
     conjoin,
-    conjunct_closure,
     disjoin,
     ite,
     negate,
@@ -105,50 +99,6 @@ class ThreadRunner(MemoryAccesses):
             union(*(part.deps for part in parts)),
             union(*(part.pick for part in parts)),
         )
-
-    def event(
-        self,
-        kind: EventKind,
-        address: Value,
-        value: Value | None,
-        position: int,
-        tags: set[Tag],
-        guard: Guard | None = None,
-        fence: FenceKind | None = None,
-        span: Span | None = None,
-    ) -> Event:
-        event = add_event(
-            self.structure,
-            self.index,
-            kind,
-            address,
-            value,
-            self.guard if guard is None else guard,
-            position,
-            tags,
-            fence,
-            span,
-        )
-        for source, condition in self.ctrl.items():
-            self.structure.ctrl[(source, event.id)] = self.both(condition, event.guard)
-        for source, condition in self.pick_ctrl.items():
-            self.structure.pick_ctrl_dep[(source, event.id)] = self.both(condition, event.guard)
-        return event
-
-    def both(self, condition: Guard, guard: Guard) -> Guard:
-        """`conjoin(condition, guard)`, remembered: a control dependency reaches every later
-        event, and runs of events share their guard, so the same conjunction recurs."""
-        closure = conjunct_closure(guard, self.closures)
-        if condition is True:
-            return guard
-        parts = condition.operands if isinstance(condition, All) else (condition,)
-        if all(part in closure for part in parts):
-            return guard  # the usual case: the event lies on the path that took the branch
-        key = (id(condition), id(guard))
-        if key not in self.conjunctions:
-            # The entry keeps both guards alive, so their ids cannot be reused by others.
-            self.conjunctions[key] = (condition, guard, conjoin(condition, guard))
-        return self.conjunctions[key][2]
 
     def run(self) -> None:
         for position, instruction in enumerate(self.thread.instructions):
