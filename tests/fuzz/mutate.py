@@ -55,7 +55,7 @@ NOT_UTF8 = (
     b"\xc0\xaf",  # an overlong '/'
 )
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
-# Words of both grammars (ring.lark, aarch64.lark, common.lark) and herd's syntax: inserted
+# Words of the grammars (ring.lark, aarch64.lark, x86.lark, common.lark) and herd's syntax: inserted
 # where a token was, they make text that lexes and half parses, which reaches the checks
 # after the parser.
 WORDS = tuple(
@@ -66,7 +66,7 @@ WORDS = tuple(
     .. { } ( ) [ ] && || << >> == != <= = : ; , . & ~ ! - % # // \\ " 0 1 -1 true false
     exists forall ~exists locations filter /\\ \\/ LDR STR LDAR STLR LDXR STXR CAS SWP LDADD
     DMB ISB CBZ CBNZ B EOR ADD MOV | #0 X0 W1 XZR SP [X0] [X0,X1] LSL 0:X0 P0 L0: int64_t
-    uint32_t *""".split()
+    uint32_t * X86 EAX EBX [x] $1 MFENCE LFENCE XCHG LOCK CMPXCHG JMP JE 0:EAX""".split()
 )
 
 
