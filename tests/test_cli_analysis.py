@@ -111,3 +111,24 @@ def test_ablate_json() -> None:
     (variant,) = ablation["variants"]
     assert [site["necessity"] for site in variant["sites"]] == ["necessary", "necessary"]
     assert len(variant["minimal_sets"]) == 1
+
+
+def test_explain_and_ablate_judge_under_the_model_asked_for() -> None:
+    # Under SC the seed's stale read is impossible even without barriers: the explanation
+    # of `before` is a forbidding cycle, not a witness, and the JSON names the model.
+    result = run("explain", SEED, "--variant", "before", "--model", "sc", "--json")
+    document = json.loads(result.stdout)
+    assert document["model"] == "sc"
+    (explanation,) = document["explanations"]
+    assert explanation["status"] == "unreachable"
+    armv8 = json.loads(run("explain", SEED, "--variant", "before", "--json").stdout)
+    assert armv8["model"] == "armv8" and armv8["explanations"][0]["status"] == "reachable"
+    ablation = json.loads(run("ablate", SEED, "--model", "tso", "--json").stdout)
+    assert ablation["model"] == "tso"
+
+
+def test_diff_judges_both_sides_under_the_model_asked_for() -> None:
+    under_sc = run("diff", "--model", "sc", "--no-cache", "--variants", "before", "after", SEED)
+    assert "0 newly unreachable" in under_sc.stdout
+    under_armv8 = run("diff", "--no-cache", "--variants", "before", "after", SEED)
+    assert "1 newly unreachable" in under_armv8.stdout

@@ -17,6 +17,7 @@ from ringlitmus.cli.common import (
     debug_option,
     define_option,
     exit_code,
+    model_option,
     parse_one,
     rlimit_option,
     same_file,
@@ -47,6 +48,7 @@ def _analysis_options(command: Callable[..., None]) -> Callable[..., None]:
                 metavar="NAME",
                 help="Only this variant (repeatable); every variant by default.",
             ),
+            model_option(),
             define_option(),
             rlimit_option(),
             click.option("--json", "as_json", is_flag=True, help="Print one JSON document."),
@@ -88,6 +90,7 @@ def explain(
     svg_file: str | None,
     timeout: float | None,
     variants: tuple[str, ...],
+    model: str,
     defines: dict[str, int],
     rlimit: int | None,
     as_json: bool,
@@ -110,7 +113,7 @@ def explain(
         for output in (dot_file, svg_file):
             if output is not None and same_file(output, file):
                 raise UsageError(f"{output} is the input file; it will not be overwritten")
-        options = ExplainOptions(timeout_s=timeout, rlimit=rlimit)
+        options = ExplainOptions(model=model, timeout_s=timeout, rlimit=rlimit)
         require_model(options.model, test)
         found = explain_test(test, options, variants or None, outcome_names or None)
         if (dot_file or svg_file) and len(found) != 1:
@@ -121,7 +124,9 @@ def explain(
         if as_json:
             from ringlitmus.reports.analysis_json import render_analysis_json
 
-            click.echo(render_analysis_json("explanations", found, __version__, "armv8"), nl=False)
+            click.echo(
+                render_analysis_json("explanations", found, __version__, options.model), nl=False
+            )
         else:
             from ringlitmus.reports.explain_text import render_explanations
 
@@ -191,6 +196,7 @@ def ablate(
     max_checks: int | None,
     no_cycles: bool,
     variants: tuple[str, ...],
+    model: str,
     defines: dict[str, int],
     rlimit: int | None,
     as_json: bool,
@@ -210,6 +216,7 @@ def ablate(
 
         test = parse_one(file, defines, variants)
         options = AblateOptions(
+            model=model,
             timeout_s=timeout,
             rlimit=rlimit,
             max_checks=max_checks,
@@ -220,7 +227,9 @@ def ablate(
         if as_json:
             from ringlitmus.reports.analysis_json import render_analysis_json
 
-            click.echo(render_analysis_json("ablations", [result], __version__, "armv8"), nl=False)
+            click.echo(
+                render_analysis_json("ablations", [result], __version__, options.model), nl=False
+            )
         else:
             from ringlitmus.reports.ablate_text import render_ablation
 

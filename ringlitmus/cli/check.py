@@ -24,7 +24,6 @@ from ringlitmus.cli.common import (
     top_level,
 )
 from ringlitmus.errors import UsageError
-from ringlitmus.models import MODELS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,15 +52,6 @@ class OutputFormat(Enum):
     "(implies --states).",
 )
 @click.option("--states", is_flag=True, help="Also list every reachable final state.")
-@click.option(
-    "--model",
-    type=click.Choice(list(MODELS)),
-    default="armv8",
-    show_default=True,
-    help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat) or sc "
-    "(sequential consistency). herd X86 tests need tso or sc; under tso a full DMB is an "
-    "MFENCE and acquire/release add nothing.",
-)
 @click.option(
     "--variant",
     "variants",

@@ -143,6 +143,21 @@ def timeout_option(meaning: str) -> Decorator:
     )
 
 
+def model_option() -> Decorator:
+    """`--model NAME`: which memory model judges the tests."""
+    from ringlitmus.models import MODELS
+
+    return click.option(
+        "--model",
+        type=click.Choice(list(MODELS)),
+        default="armv8",
+        show_default=True,
+        help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat) or sc "
+        "(sequential consistency). herd X86 tests need tso or sc; under tso a full DMB is an "
+        "MFENCE and acquire/release add nothing.",
+    )
+
+
 def debug_option() -> Decorator:
     """`--debug`: the traceback of an internal error."""
     return click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
@@ -162,6 +177,7 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
     return apply_options(
         command,
         [
+            model_option(),
             define_option(),
             timeout_option("Give up on a query after SECONDS (its result is unknown)."),
             rlimit_option(),

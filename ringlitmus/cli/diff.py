@@ -66,6 +66,7 @@ def diff(
     revisions: str | None,
     variants: tuple[str, str] | None,
     as_json: bool,
+    model: str,
     defines: dict[str, int],
     timeout: float | None,
     rlimit: int | None,
@@ -89,7 +90,9 @@ def diff(
         from ringlitmus.outcomes import CheckOptions
 
         plan = plan_diff(paths, revisions, variants or None, Path(workspace))
-        check_options = CheckOptions(timeout_s=timeout, rlimit=rlimit, variants=plan.variants)
+        check_options = CheckOptions(
+            model=model, timeout_s=timeout, rlimit=rlimit, variants=plan.variants
+        )
         options = batch_options(defines, no_cache, check_options)
         code = _diff(plan, options, jobs, as_json, quiet, stdout, stderr)
     sys.exit(code)
