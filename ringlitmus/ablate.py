@@ -157,16 +157,15 @@ def ablate_test(
     )
 
 
-def _wanted_unreachable(test: ir.Test, variant: str, outcome: ir.Outcome) -> bool:
+def _wanted_unreachable(expected: ir.Reachability | None, outcome: ir.Outcome) -> bool:
     """Is the outcome's checked status (for REQUIRED: a violation) meant to be unreachable?"""
-    for expectation in test.expectations:
-        if expectation.outcome == outcome.name and expectation.variant in (variant, "*"):
-            return expectation.status is ir.Reachability.UNREACHABLE
+    if expected is not None:
+        return expected is ir.Reachability.UNREACHABLE
     return outcome.kind is not ir.OutcomeKind.ALLOWED
 
 
-def _forbidden_kind(test: ir.Test, variant: str, outcome: ir.Outcome) -> bool:
-    return outcome.kind is not ir.OutcomeKind.ALLOWED or _wanted_unreachable(test, variant, outcome)
+def _forbidden_kind(expected: ir.Reachability | None, outcome: ir.Outcome) -> bool:
+    return outcome.kind is not ir.OutcomeKind.ALLOWED or _wanted_unreachable(expected, outcome)
 
 
 def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> VariantAblation:
@@ -180,16 +179,16 @@ def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> Vari
         else all(r.ok for r in baseline.outcomes)
     )
     outcomes = {outcome.name: outcome for outcome in test.outcomes}
+    expected = {name: test.expected(variant.name, name, budget.options.model) for name in outcomes}
     targets = tuple(
         name
         for name, verdict in status.items()
-        if verdict is Verdict.UNREACHABLE
-        and _wanted_unreachable(test, variant.name, outcomes[name])
+        if verdict is Verdict.UNREACHABLE and _wanted_unreachable(expected[name], outcomes[name])
     )
     reachable = tuple(
         name
         for name, verdict in status.items()
-        if verdict is Verdict.REACHABLE and _forbidden_kind(test, variant.name, outcomes[name])
+        if verdict is Verdict.REACHABLE and _forbidden_kind(expected[name], outcomes[name])
     )
     unknown = [result for result in baseline.outcomes if result.status is Verdict.UNKNOWN]
     undecided = tuple(result.name for result in unknown)

@@ -26,7 +26,7 @@ from pathlib import Path
 from ringlitmus import __version__, ir, outcomes
 from ringlitmus.cache import Cache, cache_key
 from ringlitmus.errors import LitmusError, UsageError
-from ringlitmus.models import require_model
+from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
 from ringlitmus.records import variant_from_data, variant_to_data
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
@@ -172,11 +172,31 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
         test = parse_file(path, options.defines)
         require_variants(test, options.check.variants or ())
         require_model(options.check.model, test)
-        result = check_with_cache(test, options.check, options.cache, options.tool)
+        if options.check.model == ALL_MODELS:
+            result = check_under_every_model(test, options)
+        else:
+            result = check_with_cache(test, options.check, options.cache, options.tool)
     except LitmusError as error:
         add_source_line(error)
         return FileReport(path, error=error, test=test)
     return FileReport(path, result=result, test=test)
+
+
+def check_under_every_model(test: ir.Test, options: BatchOptions) -> TestResult:
+    """`--model all`: the test under each model that can judge its format, each variant's
+    results side by side (variant by variant, models in registry order)."""
+    results = [
+        check_with_cache(
+            test, dataclasses.replace(options.check, model=model), options.cache, options.tool
+        )
+        for model in models_for(test.format)
+    ]
+    by_variant: dict[str, list[VariantResult]] = {}
+    for result in results:
+        for variant in result.variants:
+            by_variant.setdefault(variant.variant, []).append(variant)
+    combined = tuple(variant for variants in by_variant.values() for variant in variants)
+    return dataclasses.replace(results[0], variants=combined)
 
 
 def require_variants(test: ir.Test, requested: Iterable[str]) -> None:

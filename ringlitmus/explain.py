@@ -115,13 +115,6 @@ def explain_test(
     )
 
 
-def _expectation(test: ir.Test, variant: str, outcome: str) -> ir.Reachability | None:
-    for expectation in test.expectations:
-        if expectation.outcome == outcome and expectation.variant in (variant, "*"):
-            return expectation.status
-    return None
-
-
 class _Query:
     """One variant's encoding with the outcome asserted and each axiom behind a literal."""
 
@@ -170,7 +163,7 @@ def explain_outcome(
 ) -> Explanation:
     """Witness or forbidding cycle of one outcome (see the module docstring for the method)."""
     query = _Query(test, variant, outcome, MODELS[options.model], options)
-    expected = _expectation(test, variant.name, outcome.name)
+    expected = test.expected(variant.name, outcome.name, options.model)
 
     def result(status: Verdict, **fields: object) -> Explanation:
         return Explanation(

@@ -15,18 +15,25 @@ from ringlitmus.errors import Span
 
 
 class Ordering(Enum):
-    """How a memory access is ordered: plain, acquire (LDAR), acquire-PC (LDAPR), release (STLR)."""
+    """How a memory access is ordered: plain, acquire (LDAR), acquire-PC (LDAPR), release (STLR).
+
+    UNMARKED is a C access without READ_ONCE/WRITE_ONCE (LKMM's Plain): the compiler may tear,
+    fuse or move it, so LKMM gives it less ordering than a PLAIN (marked, READ_ONCE) access.
+    """
 
     PLAIN = "plain"
     ACQUIRE = "acquire"
     ACQUIRE_PC = "acquire-pc"
     RELEASE = "release"
+    UNMARKED = "unmarked"
 
 
 class FenceKind(Enum):
     """Barriers. DMB and DSB are one kind each: a litmus test cannot tell them apart.
 
-    MFENCE is X86's; each model gives meaning to the kinds it knows (see models/).
+    MFENCE is X86's; BEFORE_ATOMIC and AFTER_ATOMIC are Linux's smp_mb__before_atomic() and
+    smp_mb__after_atomic() (Linux's smp_mb/rmb/wmb are the DMB kinds they compile to on arm64).
+    Each model gives meaning to the kinds it knows (see models/).
     """
 
     DMB_FULL = "dmb ish"
@@ -34,6 +41,8 @@ class FenceKind(Enum):
     DMB_ST = "dmb ishst"
     ISB = "isb"
     MFENCE = "mfence"
+    BEFORE_ATOMIC = "smp_mb__before_atomic"
+    AFTER_ATOMIC = "smp_mb__after_atomic"
 
 
 class ArithOp(Enum):
@@ -104,6 +113,7 @@ class Format(Enum):
     RING = "ring"
     AARCH64 = "aarch64"
     X86 = "x86"
+    C = "c"
 
     @property
     def is_herd(self) -> bool:
@@ -245,6 +255,7 @@ class Rmw:
     `dest` receives the old value (None: the value is discarded, herd's NoRet, e.g. STADD or a
     zero-register destination). `operand` is the value written (SWP, CAS) or combined (LDADD...);
     `expected` is CAS's compare value; a CAS that fails performs only its read.
+    `fully_ordered` is Linux's value-returning xchg(), cmpxchg(), atomic_*_return() (LKMM's MB).
     """
 
     op: RmwOp
@@ -255,6 +266,7 @@ class Rmw:
     acquire: bool = False
     release: bool = False
     span: Span | None = field(default=None, compare=False)
+    fully_ordered: bool = False
 
 
 @dataclass(frozen=True)
@@ -344,12 +356,22 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Expectation:
-    """`expect VARIANT: OUTCOME reachable|unreachable`: the verdict the file carries."""
+    """`expect VARIANT [under MODEL]: OUTCOME reachable|unreachable`: the verdict the file
+    carries, under one model or (`model` None) under every model."""
 
     variant: str
     outcome: str
     status: Reachability
     span: Span | None = field(default=None, compare=False)
+    model: str | None = None
+
+    def applies(self, variant: str, outcome: str, model: str) -> bool:
+        """Is this the file's claim about `outcome` of `variant` under `model`?"""
+        return (
+            self.outcome == outcome
+            and self.variant in (variant, "*")
+            and self.model in (None, model)
+        )
 
 
 @dataclass(frozen=True)
@@ -373,6 +395,19 @@ class Test:
     span: Span | None = field(default=None, compare=False)
 
     __test__ = False  # not a pytest class, whatever its name
+
+    def expected(self, variant: str, outcome: str, model: str) -> Reachability | None:
+        """The file's claim about `outcome` of `variant` under `model`: one made under that
+        model wins over one made for every model; None when the file makes none."""
+        general = None
+        for expectation in self.expectations:
+            if not expectation.applies(variant, outcome, model):
+                continue
+            if expectation.model is not None:
+                return expectation.status
+            if general is None:
+                general = expectation.status
+        return general
 
     def label(self, term: Term) -> str:
         """How a final-state term is named in results: `CPU1.slot`, `0:X0` (herd), `x`."""

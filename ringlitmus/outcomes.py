@@ -56,13 +56,15 @@ class OutcomeResult:
 
 @dataclass(frozen=True)
 class VariantResult:
-    """All outcomes of one variant, and its reachable final states when asked for."""
+    """All outcomes of one variant under one model, and its reachable final states when
+    asked for."""
 
     variant: str
     time_s: float
     outcomes: tuple[OutcomeResult, ...]
     states: tuple[dict[str, int], ...] | None = None
     states_complete: bool = True
+    model: str = "armv8"
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,22 @@ def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> 
     if escape is not None:
         return VariantResult(
             variant=variant.name,
+            model=options.model,
             time_s=round(time.perf_counter() - started, 4),
-            outcomes=tuple(_undecided(test, variant.name, o, escape) for o in test.outcomes),
+            outcomes=tuple(
+                _undecided(test.expected(variant.name, o.name, options.model), o, escape)
+                for o in test.outcomes
+            ),
         )
     results = tuple(
-        decide_outcome(test, variant.name, outcome, execution, solver, labels, observe)
+        decide_outcome(
+            test.expected(variant.name, outcome.name, options.model),
+            outcome,
+            execution,
+            solver,
+            labels,
+            observe,
+        )
         for outcome in test.outcomes
     )
     states: tuple[dict[str, int], ...] | None = None
@@ -132,6 +145,7 @@ def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> 
         states, complete = enumerate_states(execution, solver, labels, options.max_states)
     return VariantResult(
         variant=variant.name,
+        model=options.model,
         time_s=round(time.perf_counter() - started, 4),
         outcomes=results,
         states=states,
@@ -173,31 +187,30 @@ def _address_escape(execution: Execution, solver: z3.Solver) -> str | None:
     )
 
 
-def _undecided(test: ir.Test, variant: str, outcome: ir.Outcome, reason: str) -> OutcomeResult:
+def _undecided(expected: ir.Reachability | None, outcome: ir.Outcome, reason: str) -> OutcomeResult:
     return OutcomeResult(
         name=outcome.name,
         kind=outcome.kind,
         status=Verdict.UNKNOWN,
-        expected=_expectation(test, variant, outcome.name),
+        expected=expected,
         ok=None,
         reason=reason,
     )
 
 
 def decide_outcome(
-    test: ir.Test,
-    variant: str,
+    expected: ir.Reachability | None,
     outcome: ir.Outcome,
     execution: Execution,
     solver: z3.Solver,
     labels: dict[str, ir.Term],
     observation: bool,
 ) -> OutcomeResult:
-    """Is the outcome's condition (or, for REQUIRED, its violation) reachable?"""
+    """Is the outcome's condition (or, for REQUIRED, its violation) reachable? `expected` is
+    the file's claim about it, under the model the solver encodes."""
     condition = encode_condition(execution, outcome.condition)
     target = negation(condition) if outcome.kind is ir.OutcomeKind.REQUIRED else condition
     decision = _decide_under(solver, target)
-    expected = _expectation(test, variant, outcome.name)
     always: Verdict | None = None
     if observation:
         # herd's Never/Sometimes/Always needs the other side too: can the condition fail?
@@ -227,13 +240,6 @@ def _decide_under(solver: z3.Solver, condition: bool | z3.BoolRef) -> Decision:
         return decide(solver)
     finally:
         solver.pop()
-
-
-def _expectation(test: ir.Test, variant: str, outcome: str) -> ir.Reachability | None:
-    for expectation in test.expectations:
-        if expectation.outcome == outcome and expectation.variant in (variant, "*"):
-            return expectation.status
-    return None
 
 
 def judge(kind: ir.OutcomeKind, status: Verdict, expected: ir.Reachability | None) -> bool | None:

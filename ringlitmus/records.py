@@ -21,6 +21,7 @@ def variant_to_data(variant: VariantResult) -> dict[str, Any]:
         "outcomes": [outcome_to_data(outcome) for outcome in variant.outcomes],
         "states": [dict(state) for state in variant.states] if variant.states is not None else None,
         "states_complete": variant.states_complete,
+        "model": variant.model,
     }
 
 
@@ -53,6 +54,7 @@ def variant_from_data(data: object) -> VariantResult:
         outcomes=tuple(outcome_from_data(item) for item in _list(fields["outcomes"])),
         states=None if states is None else tuple(_state(state) for state in _list(states)),
         states_complete=_boolean(fields["states_complete"]),
+        model=_string(fields["model"]),
     )
 
 

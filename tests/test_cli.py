@@ -246,7 +246,15 @@ def test_json_shape() -> None:
     assert set(entry) == {"file", "test", "format", "error", "variants"}
     assert (entry["test"], entry["format"], entry["error"]) == ("MP", "aarch64", None)
     [variant] = entry["variants"]
-    assert set(variant) == {"variant", "time_s", "outcomes", "states", "states_complete", "herd"}
+    assert set(variant) == {
+        "variant",
+        "model",
+        "time_s",
+        "outcomes",
+        "states",
+        "states_complete",
+        "herd",
+    }
     assert variant["variant"] == "default"
     assert variant["states_complete"] is True
     assert variant["herd"] == {"verdict": "Allowed", "observation": "Sometimes", "validation": "Ok"}
@@ -373,3 +381,33 @@ def test_unknown_model_is_a_usage_error() -> None:
     result = run("check", "--model", "power", ALLOWED)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "armv8" in result.stderr and "tso" in result.stderr
+
+
+def test_model_all_puts_every_model_side_by_side() -> None:
+    reset = Path(__file__).parents[1] / "litmus" / "kvm-dirty-ring" / "reset-plain.litmus"
+    result = run("check", "--model", "all", "--json", "--no-cache", reset)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["model"] == ["armv8", "tso", "sc", "lkmm"]
+    status = {
+        (variant["variant"], variant["model"]): variant["outcomes"][0]["status"]
+        for variant in document["results"][0]["variants"]
+    }
+    # The LKML answer: ARMv8 needs only the ioctl's acquire; the kernel's model needs both.
+    assert status["acquire_only", "armv8"] == "unreachable"
+    assert status["acquire_only", "lkmm"] == "reachable"
+    assert status["both", "lkmm"] == "unreachable"
+    assert status["neither", "tso"] == "unreachable"
+    table = run("check", "--model", "all", "--no-cache", reset)
+    assert "lost_page [acquire_only · lkmm]: forbidden outcome reachable" in table.stdout
+
+
+def test_an_expectation_under_an_unknown_model_is_a_located_error(tmp_path: Path) -> None:
+    source = tmp_path / "t.litmus"
+    source.write_text(
+        "x = 0\nthread P0: store x = 1\nthread P1: r0 = load x\n"
+        "allowed one: P1.r0 == 1\nexpect under power: one reachable\n"
+    )
+    result = run("check", "--no-cache", source)
+    assert result.exit_code == 2
+    assert "t.litmus:5:1: error: unknown model 'power'" in result.stderr

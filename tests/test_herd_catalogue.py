@@ -4,10 +4,12 @@ herd computed it with, and SC, the strongest model, reaches no final state the o
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from ringlitmus.errors import UnsupportedInstructionError
 from ringlitmus.frontends import parse_file
 from ringlitmus.models import FORMATS, MODELS
 from ringlitmus.outcomes import CheckOptions, check_test
@@ -126,3 +128,59 @@ def test_sc_reaches_only_states_other_models_reach(path: Path) -> None:
     for model in MODELS:
         if model != "sc" and test_format in FORMATS[model]:
             assert sc <= reachable_states(path, model), model
+
+
+# --------------------------------------------------------------------------- linux (LKMM)
+
+# herd C tests under the Linux-kernel memory model: each `X.litmus` has herd7's full output in
+# `X.litmus.expected`. Tests using RCU, locking or atomic_add_unless() are refused by the C front
+# end (exit 2); how many is pinned here, so that a test silently becoming unsupported fails.
+LINUX_FOLDER, LINUX_TESTS, LINUX_UNSUPPORTED = "linux", 79, 14
+_OBSERVATION = re.compile(r"^Observation \S+ (Never|Sometimes|Always)", re.MULTILINE)
+
+
+def linux_files() -> list[object]:
+    """Every C test of the linux folder."""
+    root = catalogue_root()
+    if root is None:
+        return _not_configured(1)
+    return [
+        pytest.param(path, id=f"{LINUX_FOLDER}/{path.stem}")
+        for path in sorted((root / LINUX_FOLDER / "tests").glob("*.litmus"))
+    ]
+
+
+def herd_observation(path: Path) -> str:
+    """herd7's `Observation NAME Never|Sometimes|Always` for one test."""
+    match = _OBSERVATION.search(Path(f"{path}.expected").read_text())
+    assert match is not None, path
+    return match.group(1)
+
+
+def test_linux_catalogue_is_complete() -> None:
+    """79 tests, each with herd7's output, of which a known number we cannot read."""
+    root = catalogue_root()
+    if root is None:
+        pytest.skip(f"set {CATALOGUE_VARIABLE} to herd's catalogue")
+    paths = sorted((root / LINUX_FOLDER / "tests").glob("*.litmus"))
+    assert len(paths) == LINUX_TESTS
+    unsupported = 0
+    for path in paths:
+        herd_observation(path)
+        try:
+            parse_file(str(path))
+        except UnsupportedInstructionError:
+            unsupported += 1
+    assert unsupported == LINUX_UNSUPPORTED
+
+
+@pytest.mark.parametrize("path", linux_files())
+def test_lkmm_agrees_with_herd(path: Path) -> None:
+    """Every supported linux test gets herd7's observation under --model lkmm."""
+    try:
+        test = parse_file(str(path))
+    except UnsupportedInstructionError as error:
+        pytest.skip(f"unsupported: {error.message}")
+    (variant,) = check_test(test, CheckOptions(model="lkmm", observation=True)).variants
+    (outcome,) = variant.outcomes
+    assert judge_outcome(outcome).observation.value == herd_observation(path)

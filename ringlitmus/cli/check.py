@@ -18,6 +18,7 @@ from ringlitmus.cli.common import (
     batch_options,
     consoles,
     exit_code,
+    model_option,
     run_files,
     run_options,
     same_file,
@@ -65,6 +66,7 @@ class OutputFormat(Enum):
     metavar="FILE",
     help="Also write a JUnit XML report to FILE (for CI pages).",
 )
+@model_option(allow_all=True)
 @run_options
 def check(
     files: tuple[str, ...],

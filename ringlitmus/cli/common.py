@@ -143,18 +143,22 @@ def timeout_option(meaning: str) -> Decorator:
     )
 
 
-def model_option() -> Decorator:
-    """`--model NAME`: which memory model judges the tests."""
-    from ringlitmus.models import MODELS
+def model_option(allow_all: bool = False) -> Decorator:
+    """`--model NAME`: which memory model judges the tests (`all`: each that can, side by
+    side, where the command can show them so)."""
+    from ringlitmus.models import ALL_MODELS, MODELS
 
+    names = [*MODELS, ALL_MODELS] if allow_all else list(MODELS)
+    every = " all: every model that can judge the file, side by side." if allow_all else ""
     return click.option(
         "--model",
-        type=click.Choice(list(MODELS)),
+        type=click.Choice(names),
         default="armv8",
         show_default=True,
-        help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat) or sc "
-        "(sequential consistency). herd X86 tests need tso or sc; under tso a full DMB is an "
-        "MFENCE and acquire/release add nothing.",
+        help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat), sc "
+        "(sequential consistency) or lkmm (the Linux-kernel memory model, without RCU and "
+        "locking). herd X86 tests need tso or sc; under tso a full DMB is an MFENCE and "
+        "acquire/release add nothing." + every,
     )
 
 
@@ -177,7 +181,6 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
     return apply_options(
         command,
         [
-            model_option(),
             define_option(),
             timeout_option("Give up on a query after SECONDS (its result is unknown)."),
             rlimit_option(),

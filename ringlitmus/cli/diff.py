@@ -18,6 +18,7 @@ from ringlitmus.cli.common import (
     consoles,
     exit_code,
     exit_codes_help,
+    model_option,
     run_files,
     run_options,
     top_level,
@@ -60,6 +61,7 @@ DIFF_EXIT_CODES_HELP = exit_codes_help(
     help="Compare variant BEFORE of one FILE with its variant AFTER.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@model_option()
 @run_options
 def diff(
     paths: tuple[str, ...],

@@ -457,6 +457,11 @@ _MEMBERSHIP: dict[BaseSet, Callable[[Event], bool]] = {
     BaseSet.DMB_ST: lambda event: event.fence is FenceKind.DMB_ST,
     BaseSet.ISB: lambda event: event.fence is FenceKind.ISB,
     BaseSet.MFENCE: lambda event: event.fence is FenceKind.MFENCE,
+    BaseSet.RMW: lambda event: Tag.RMW in event.tags,
+    BaseSet.MB: lambda event: Tag.MB in event.tags,
+    BaseSet.PLAIN: lambda event: Tag.PLAIN in event.tags,
+    BaseSet.BEFORE_ATOMIC: lambda event: event.fence is FenceKind.BEFORE_ATOMIC,
+    BaseSet.AFTER_ATOMIC: lambda event: event.fence is FenceKind.AFTER_ATOMIC,
 }
 
 

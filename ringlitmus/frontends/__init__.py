@@ -1,9 +1,10 @@
 """Read a litmus file and hand it to the front end its first line names.
 
-Dispatch is on the first meaningful line, as herd does: `AArch64 NAME` and `X86 NAME` are herd's
-AArch64 and X86 formats, another herd architecture header (`C MP+o`, `PPC SB`, ...) is a format
-we do not read, and anything else is the ring DSL. The front ends import lark, so they are
-imported only here, inside `parse_file`: `ringlitmus --help` must not pay for them.
+Dispatch is on the first meaningful line, as herd does: `AArch64 NAME`, `X86 NAME` and `C NAME`
+are herd's AArch64, X86 and C (Linux-kernel) formats, another herd architecture header
+(`PPC SB`, `RISCV MP`, ...) is a format we do not read, and anything else is the ring DSL.
+The front ends import lark, so they are imported only here, inside `parse_file`:
+`ringlitmus --help` must not pay for them.
 """
 
 from __future__ import annotations
@@ -53,11 +54,15 @@ def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
         from ringlitmus.frontends.x86 import parse_x86
 
         return parse_x86(text, path)
+    if architecture == "C":
+        from ringlitmus.frontends.c import parse_c
+
+        return parse_c(text, path)
     if architecture is not None:
         line, column, source_line = _header_position(text)
         raise UnsupportedFormatError(
             f"herd {architecture} litmus tests are not supported; "
-            "ringlitmus reads AArch64 and X86 tests and the ring DSL",
+            "ringlitmus reads AArch64, X86 and C tests and the ring DSL",
             Span(path, line, column),
             source_line=source_line,
         )

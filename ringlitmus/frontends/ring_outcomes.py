@@ -202,12 +202,13 @@ def build_expectations(
     variants: Sequence[str],
     outcomes: Sequence[str],
 ) -> tuple[ir.Expectation, ...]:
-    """One Expectation per (variant, outcome) the file states; `expect:` covers every variant."""
-    given: dict[tuple[str, str], Span | None] = {}
+    """One Expectation per (variant, outcome, model) the file states; `expect:` covers every
+    variant, and an expectation without `under` every model."""
+    given: dict[tuple[str, str, str | None], Span | None] = {}
     expectations = []
     for definition in definitions:
-        for variant, outcome in itertools.product(
-            definition.variants or variants, definition.outcomes
+        for variant, outcome, model in itertools.product(
+            definition.variants or variants, definition.outcomes, definition.models or (None,)
         ):
             if variant not in variants:
                 raise BadExpectationError(
@@ -222,14 +223,15 @@ def build_expectations(
                     f"{suggestion(outcome, list(outcomes))}",
                     definition.span,
                 )
-            if (variant, outcome) in given:
+            if (variant, outcome, model) in given:
+                under = f" under {model}" if model else ""
                 raise BadExpectationError(
-                    f"second expectation for {outcome} in variant {variant} "
-                    f"(first at {given[variant, outcome]})",
+                    f"second expectation for {outcome} in variant {variant}{under} "
+                    f"(first at {given[variant, outcome, model]})",
                     definition.span,
                 )
-            given[variant, outcome] = definition.span
+            given[variant, outcome, model] = definition.span
             expectations.append(
-                ir.Expectation(variant, outcome, definition.status, definition.span)
+                ir.Expectation(variant, outcome, definition.status, definition.span, model)
             )
     return tuple(expectations)

@@ -350,12 +350,21 @@ class OutcomeDefinition:
 
 @dataclass(frozen=True)
 class ExpectationDefinition:
-    """`expect before, after: lost_page reachable`; no variants means every variant."""
+    """`expect before, after under lkmm: lost_page reachable`; no variants means every
+    variant, no models every model."""
 
     variants: tuple[str, ...] | None
     outcomes: tuple[str, ...]
     status: ir.Reachability
     span: Span | None
+    models: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ModelFilter:
+    """`under lkmm, sc` in an expectation."""
+
+    models: tuple[str, ...]
 
 
 Item = (

@@ -26,6 +26,7 @@ from ringlitmus.frontends.ring_syntax import (
     Include,
     Item,
     LocationDefinition,
+    ModelFilter,
     OutcomeDefinition,
     Path,
     Procedure,
@@ -151,9 +152,14 @@ class SyntaxBuilder(CodeBuilder):
         return Quantifier(every, name_of(children[1]), first, last, self._span(meta))
 
     def expectation(self, meta: Meta, children: list[object]) -> ExpectationDefinition:
-        variants = narrow(tuple, children[0]) if len(children) == 3 else None
-        outcomes, status = narrow(tuple, children[-2]), narrow(ir.Reachability, children[-1])
-        return ExpectationDefinition(variants, outcomes, status, self._span(meta))
+        models = next((c.models for c in children if isinstance(c, ModelFilter)), None)
+        rest = [child for child in children if not isinstance(child, ModelFilter)]
+        variants = narrow(tuple, rest[0]) if len(rest) == 3 else None
+        outcomes, status = narrow(tuple, rest[-2]), narrow(ir.Reachability, rest[-1])
+        return ExpectationDefinition(variants, outcomes, status, self._span(meta), models)
+
+    def model_filter(self, meta: Meta, children: list[object]) -> ModelFilter:
+        return ModelFilter(narrow(tuple, children[0]))
 
     def reachability(self, meta: Meta, children: list[object]) -> ir.Reachability:
         return ir.Reachability(name_of(children[0]))

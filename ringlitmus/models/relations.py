@@ -30,6 +30,11 @@ class BaseSet(Enum):
     DMB_ST = "dmb.st"
     ISB = "ISB"
     MFENCE = "MFENCE"
+    RMW = "RMW"
+    MB = "MB"
+    PLAIN = "Plain"
+    BEFORE_ATOMIC = "Before-atomic"
+    AFTER_ATOMIC = "After-atomic"
 
 
 class BaseRelation(Enum):

@@ -2,10 +2,11 @@
 
 The shape is a contract (issue 3, extended by issue 7); later issues add keys, none is renamed:
 
-    {"ringlitmus": VERSION, "model": "armv8", "results": [
+    {"ringlitmus": VERSION, "model": "armv8" | ["armv8", "tso", ...] (--model all), "results": [
       {"file", "test", "format", "error": null | {"message", "file", "line", "column"},
-       "variants": [{"variant", "time_s", "outcomes": [{"name", "kind", "status", "expected",
-                     "ok", "witness", "execution", "reason"}], "states", "states_complete",
+       "variants": [{"variant", "model", "time_s",
+                     "outcomes": [{"name", "kind", "status", "expected", "ok", "witness",
+                                   "execution", "reason"}], "states", "states_complete",
                      "herd" (herd files only): {"verdict", "observation", "validation"}}]}]}
 
 A file that could not be read or parsed has `test` and `format` null and no variants.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ringlitmus import ir
 from ringlitmus.errors import LitmusError
+from ringlitmus.models import ALL_MODELS, MODELS
 from ringlitmus.reports import FileReport, verdict_value
 from ringlitmus.reports.herd import judge_outcome
 
@@ -30,11 +32,25 @@ if TYPE_CHECKING:
 
 
 def build_document(reports: Iterable[FileReport], version: str, model: str) -> dict[str, Any]:
-    """The JSON document as Python data."""
+    """The JSON document as Python data. Under `--model all`, `model` is the list of models
+    that judged some file, and each variant result says its own."""
+    entries = list(reports)
+    named: str | list[str] = model
+    if model == ALL_MODELS:
+        named = [
+            name
+            for name in MODELS
+            if any(
+                variant.model == name
+                for report in entries
+                if report.result is not None
+                for variant in report.result.variants
+            )
+        ]
     return {
         "ringlitmus": version,
-        "model": model,
-        "results": [file_entry(report) for report in reports],
+        "model": named,
+        "results": [file_entry(report) for report in entries],
     }
 
 
@@ -89,6 +105,7 @@ def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:
     """One element of `variants`, with herd's answers for herd's AArch64 and X86 files."""
     entry: dict[str, Any] = {
         "variant": variant.variant,
+        "model": variant.model,
         "time_s": variant.time_s,
         "outcomes": [outcome_entry(outcome) for outcome in variant.outcomes],
         "states": [dict(state) for state in variant.states] if variant.states is not None else None,

@@ -65,12 +65,20 @@ def status_words(outcome: OutcomeResult) -> str:
     return status
 
 
+def variant_label(result: TestResult, variant: VariantResult) -> str:
+    """The variant's name, and its model when the result holds several (`--model all`)."""
+    if len({other.model for other in result.variants}) > 1:
+        return f"{variant.variant} · {variant.model}"
+    return variant.variant
+
+
 def result_table(result: TestResult) -> Table:
-    """One row per outcome, one column per variant; ✓ meets the file's claim, ✗ does not."""
+    """One row per outcome, one column per variant (per variant and model under `--model
+    all`); ✓ meets the file's claim, ✗ does not."""
     table = Table()
     table.add_column("outcome")
     for variant in result.variants:
-        table.add_column(variant.variant)
+        table.add_column(variant_label(result, variant))
     names: list[tuple[str, ir.OutcomeKind]] = []
     for variant in result.variants:
         for outcome in variant.outcomes:
@@ -101,7 +109,8 @@ def outcome_notes(result: TestResult) -> list[Text]:
     several = len(result.variants) > 1 or any(v.variant != "default" for v in result.variants)
     for variant in result.variants:
         for outcome in variant.outcomes:
-            where = f"{outcome.name} [{variant.variant}]" if several else outcome.name
+            label = variant_label(result, variant)
+            where = f"{outcome.name} [{label}]" if several else outcome.name
             status = verdict_value(outcome.status)
             if status == UNKNOWN:
                 line = Text("? ", style=_MARK_STYLES[None])
@@ -157,7 +166,8 @@ def state_lines(result: TestResult) -> list[Text]:
         if variant.states is None:
             continue
         count = len(variant.states)
-        lines.append(Text(f"reachable final states of {variant.variant} ({count}):"))
+        label = variant_label(result, variant)
+        lines.append(Text(f"reachable final states of {label} ({count}):"))
         lines.extend(Text("    " + format_state(state)) for state in variant.states)
         if not variant.states_complete:
             plural = "s" if count != 1 else ""

@@ -176,6 +176,8 @@ class MemoryAccesses:
             tags.add(Tag.ACQUIRE)
         elif instruction.ordering is Ordering.ACQUIRE_PC:
             tags.add(Tag.ACQUIRE_PC)
+        elif instruction.ordering is Ordering.UNMARKED:
+            tags.add(Tag.PLAIN)
         elif instruction.ordering is Ordering.RELEASE:
             raise UnsupportedInstructionError("a load cannot be a release", span)
         read = self.event(EventKind.READ, address.value, None, position, tags, span=span)
@@ -193,6 +195,8 @@ class MemoryAccesses:
         tags = set()
         if instruction.ordering is Ordering.RELEASE:
             tags.add(Tag.RELEASE)
+        elif instruction.ordering is Ordering.UNMARKED:
+            tags.add(Tag.PLAIN)
         elif instruction.ordering is not Ordering.PLAIN:
             raise UnsupportedInstructionError("a store can only be plain or a release", span)
         guard = self.guard
@@ -228,7 +232,9 @@ class MemoryAccesses:
         span = instruction.span
         address = self.evaluate(instruction.address, span)
         operand = self.evaluate(instruction.operand, span)
-        read_tags = {Tag.NO_RETURN} if instruction.dest is None else set()
+        read_tags = {Tag.RMW, Tag.NO_RETURN} if instruction.dest is None else {Tag.RMW}
+        if instruction.fully_ordered:
+            read_tags.add(Tag.MB)
         # Without a destination the read is not an acquire (herd: SWPA/CASA to XZR are NoRet).
         if instruction.acquire and instruction.dest is not None:
             read_tags.add(Tag.ACQUIRE)
@@ -246,7 +252,9 @@ class MemoryAccesses:
         if compared is not None:
             loaded = self.cas_result(position, old, compared, loaded)
         if guard is not False:
-            write_tags = {Tag.RELEASE} if instruction.release else set()
+            write_tags = {Tag.RMW, Tag.RELEASE} if instruction.release else {Tag.RMW}
+            if instruction.fully_ordered:
+                write_tags.add(Tag.MB)
             write = self.event(
                 EventKind.WRITE,
                 address.value,

@@ -25,7 +25,11 @@ class EventKind(Enum):
 
 
 class Tag(Enum):
-    """Annotations on events, named after the cat sets they populate."""
+    """Annotations on events, named after the cat sets they populate.
+
+    RMW marks both events of a read-modify-write instruction, even a failed CAS's lone read;
+    MB marks those of a fully ordered Linux RMW; PLAIN marks an unmarked C access (LKMM).
+    """
 
     ACQUIRE = "A"
     ACQUIRE_PC = "Q"
@@ -33,6 +37,9 @@ class Tag(Enum):
     EXCLUSIVE = "X"
     NO_RETURN = "NoRet"
     INIT = "IW"
+    RMW = "RMW"
+    MB = "MB"
+    PLAIN = "Plain"
 
 
 @dataclass(frozen=True)

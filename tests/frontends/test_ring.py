@@ -23,6 +23,7 @@ from ring_helpers import (
 
 from ringlitmus import ir
 from ringlitmus.errors import (
+    BadExpectationError,
     DuplicateNameError,
     LitmusError,
     TypeMismatchError,
@@ -68,10 +69,13 @@ def test_the_seed_is_short_and_reads_like_the_issue() -> None:
             ir.Compare(ir.CmpOp.NE, ir.FinalRegister("CPU1", "slot"), C(1)),
         ),
     )
-    assert [(e.variant, e.status) for e in test.expectations] == [
+    general = [(e.variant, e.status) for e in test.expectations if e.model is None]
+    assert general == [
         ("before", ir.Reachability.REACHABLE),
         ("after", ir.Reachability.UNREACHABLE),
     ]
+    assert test.expected("after", "lost_page", "lkmm") is ir.Reachability.REACHABLE
+    assert test.expected("before", "lost_page", "sc") is ir.Reachability.UNREACHABLE
 
 
 def test_the_ring_grows_with_minus_d() -> None:
@@ -285,3 +289,33 @@ def test_recursion_and_ambiguity_are_errors() -> None:
     assert "calls itself" in error.message and "called at t.litmus:4:12" in error.message
     twice = "x = 0\nproc f(a) { store a = 1 }\nproc f(b) { store b = 2 }\nthread P0: f x\n"
     raises(DuplicateNameError, twice, 3, 1)
+
+
+# --------------------------------------------------------------------------- model expectations
+
+
+MODEL_EXPECTATIONS = """
+x = 0; y = 0
+variant a {}
+variant b {}
+thread P0: store x = 1; store y = 1
+thread P1: r0 = load y; r1 = load x
+forbidden stale: P1.r0 == 1 && P1.r1 == 0
+expect: stale reachable
+expect a, b under sc, tso: stale unreachable
+"""
+
+
+def test_an_expectation_under_a_model_overrides_the_general_one() -> None:
+    test = parse(MODEL_EXPECTATIONS)
+    assert test.expected("a", "stale", "armv8") is ir.Reachability.REACHABLE
+    assert test.expected("b", "stale", "sc") is ir.Reachability.UNREACHABLE
+    assert test.expected("b", "stale", "tso") is ir.Reachability.UNREACHABLE
+    assert test.expected("a", "stale", "lkmm") is ir.Reachability.REACHABLE
+    assert {e.model for e in test.expectations} == {None, "sc", "tso"}
+
+
+def test_the_same_expectation_twice_under_one_model_is_an_error() -> None:
+    text = MODEL_EXPECTATIONS + "expect a under sc: stale reachable\n"
+    error = raises(BadExpectationError, text, 10, 1)
+    assert "second expectation for stale in variant a under sc" in error.message

@@ -10,7 +10,7 @@ from ringlitmus.models import FORMATS, MODELS, require_model
 
 
 def test_each_model_is_registered_under_its_name() -> None:
-    assert list(MODELS) == ["armv8", "tso", "sc"]
+    assert list(MODELS) == ["armv8", "tso", "sc", "lkmm"]
     assert all(model.name == name for name, model in MODELS.items())
     assert set(FORMATS) == set(MODELS)
 

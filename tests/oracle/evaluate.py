@@ -253,6 +253,9 @@ def in_base_set(base: BaseSet, event: Event) -> bool:
         BaseSet.X: Tag.EXCLUSIVE,
         BaseSet.NO_RETURN: Tag.NO_RETURN,
         BaseSet.INIT: Tag.INIT,
+        BaseSet.RMW: Tag.RMW,
+        BaseSet.MB: Tag.MB,
+        BaseSet.PLAIN: Tag.PLAIN,
     }
     if base in tags:
         return tags[base] in event.tags
@@ -262,6 +265,8 @@ def in_base_set(base: BaseSet, event: Event) -> bool:
         BaseSet.DMB_ST: FenceKind.DMB_ST,
         BaseSet.ISB: FenceKind.ISB,
         BaseSet.MFENCE: FenceKind.MFENCE,
+        BaseSet.BEFORE_ATOMIC: FenceKind.BEFORE_ATOMIC,
+        BaseSet.AFTER_ATOMIC: FenceKind.AFTER_ATOMIC,
     }
     return event.kind is EventKind.FENCE and event.fence is fences[base]
 

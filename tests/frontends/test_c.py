@@ -1,0 +1,135 @@
+"""The herd C front end (c.lark, c.py, c_code.py): Linux primitives as IR, and refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ringlitmus import ir
+from ringlitmus.errors import UnsupportedInstructionError
+from ringlitmus.frontends import parse_file
+from ringlitmus.outcomes import CheckOptions, check_test
+from ringlitmus.reports.herd import judge_outcome
+
+MP = """C MP+o-wmb-o+o-rmb-o
+(* herd comment *)
+{
+int y=1;
+int *p = &y;
+}
+
+P0(int *x, int *y) // writer
+{
+	WRITE_ONCE(*x, 1);
+	smp_wmb();
+	smp_store_release(y, 2);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+	int r1 = 0;
+
+	r0 = smp_load_acquire(y);
+	if (r0 == 2) {
+		r1 = READ_ONCE(*x);
+	} else
+		smp_rmb();
+}
+
+locations [x; y]
+exists (1:r0=2 /\\ 1:r1=0)
+"""
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "test.litmus"
+    path.write_text(text)
+    return str(path)
+
+
+def observation(path: str, model: str = "lkmm") -> str:
+    (variant,) = check_test(parse_file(path), CheckOptions(model=model)).variants
+    return judge_outcome(variant.outcomes[0]).observation.value
+
+
+def test_threads_locations_and_instructions(tmp_path: Path) -> None:
+    test = parse_file(write(tmp_path, MP))
+    assert test.format is ir.Format.C
+    assert test.name == "MP+o-wmb-o+o-rmb-o"
+    program = test.variants[0].program
+    assert [location.name for location in program.locations] == ["y", "p", "x"]
+    assert program.locations[1].initial == (ir.Address("y"),)
+    writer, reader = program.threads
+    assert writer.instructions == (
+        ir.Store(ir.Address("x"), ir.Const(1), ir.Ordering.PLAIN),
+        ir.Fence(ir.FenceKind.DMB_ST),
+        ir.Store(ir.Address("y"), ir.Const(2), ir.Ordering.RELEASE),
+    )
+    kinds = [type(instruction).__name__ for instruction in reader.instructions]
+    assert kinds == ["Assign", "Load", "Branch", "Load", "Branch", "Label", "Fence", "Label"]
+    assert reader.instructions[1].ordering is ir.Ordering.ACQUIRE  # type: ignore[union-attr]
+
+
+def test_release_acquire_message_passing_is_never(tmp_path: Path) -> None:
+    assert observation(write(tmp_path, MP)) == "Never"
+
+
+def test_once_message_passing_is_sometimes(tmp_path: Path) -> None:
+    text = (
+        MP.replace("smp_store_release(y, 2)", "WRITE_ONCE(*y, 2)")
+        .replace("smp_load_acquire(y)", "READ_ONCE(*y)")
+        .replace("smp_wmb();", "")
+    )
+    assert observation(write(tmp_path, text)) == "Sometimes"
+
+
+def test_plain_accesses_and_rmws(tmp_path: Path) -> None:
+    text = """C plain
+{}
+P0(int *x, int *z)
+{
+	int a = READ_ONCE(*x);
+	*z = a + 1;
+	r1 = cmpxchg_acquire(x, 0, 2);
+	atomic_inc(z);
+	r2 = atomic_add_return(3, z);
+}
+exists (0:r2=5)
+"""
+    (thread,) = parse_file(write(tmp_path, text)).variants[0].program.threads
+    (store,) = (i for i in thread.instructions if isinstance(i, ir.Store))
+    assert store.ordering is ir.Ordering.UNMARKED
+    cas, inc, add = (i for i in thread.instructions if isinstance(i, ir.Rmw))
+    assert (cas.op, cas.acquire, cas.fully_ordered) == (ir.RmwOp.CAS, True, False)
+    assert (inc.dest, inc.fully_ordered) == (None, False)
+    assert add.fully_ordered
+    assert observation(write(tmp_path, text)) == "Always"
+
+
+@pytest.mark.parametrize(
+    ("call", "column"),
+    [("spin_lock(l);", 2), ("rcu_read_lock();", 2), ("r0 = srcu_read_lock(l);", 7)],
+)
+def test_rcu_and_locking_are_unsupported(tmp_path: Path, call: str, column: int) -> None:
+    text = f"C locked\n{{}}\nP0(int *x, spinlock_t *l)\n{{\n\t{call}\n}}\nexists (x=0)\n"
+    with pytest.raises(UnsupportedInstructionError) as caught:
+        parse_file(write(tmp_path, text))
+    name = call.split("(")[0].split()[-1]
+    assert f"unsupported construct '{name}'" in caught.value.message
+    assert caught.value.exit_code == 2
+    assert caught.value.span is not None
+    assert (caught.value.span.line, caught.value.span.column) == (5, column)
+
+
+def test_lkmm_refuses_aarch64_and_armv8_refuses_c(tmp_path: Path) -> None:
+    from ringlitmus.errors import UsageError
+    from ringlitmus.models import require_model
+
+    test = parse_file(write(tmp_path, MP))
+    with pytest.raises(UsageError, match="the armv8 model cannot judge c tests"):
+        require_model("armv8", test)
+    aarch64 = ir.Test("t.litmus", "T", ir.Format.AARCH64, (), ())
+    with pytest.raises(UsageError, match="the lkmm model cannot judge aarch64 tests"):
+        require_model("lkmm", aarch64)
