@@ -10,7 +10,6 @@ from lark.tree import Meta
 
 from ringlitmus import ir
 from ringlitmus.errors import (
-    LitmusError,
     Span,
     UnknownRegisterError,
     UnsupportedInstructionError,
@@ -25,14 +24,16 @@ from ringlitmus.frontends.aarch64_operands import (
     WrittenInstruction,
 )
 from ringlitmus.frontends.build import (
-    add_source_line,
     parse_integer,
     parse_text,
-    transform_tree,
 )
-from ringlitmus.frontends.conditions import merge_condition_callbacks
 from ringlitmus.frontends.grammars import open_grammar
-from ringlitmus.frontends.herd_format import HERD_WORDS, HerdParts, HerdTransformer, assemble_test
+from ringlitmus.frontends.herd_format import (
+    HERD_WORDS,
+    HerdParts,
+    HerdTransformer,
+    read_herd_test,
+)
 
 _HEADER = re.compile(r"(?:\s|\(\*.*?\*\))*AArch64[ \t]+\S", re.IGNORECASE | re.DOTALL)
 _REGISTER = re.compile(r"([WX])(\d+|ZR)", re.IGNORECASE)
@@ -56,12 +57,7 @@ def parse_aarch64(text: str, file: str) -> ir.Test:
     tree = parse_text(_parser(), text, file, _WORDS)
     parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.AARCH64, translate_instruction)
     aarch64 = _AArch64Transformer(file, parts, canonical_register)
-    transformer = merge_condition_callbacks(aarch64, file, aarch64.resolve_term)
-    try:
-        transform_tree(transformer, tree, file)
-        return assemble_test(parts)
-    except LitmusError as error:
-        raise add_source_line(error, text) from None
+    return read_herd_test(text, tree, aarch64)
 
 
 @functools.cache

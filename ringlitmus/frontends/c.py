@@ -8,8 +8,7 @@ from lark import Lark, Token, v_args
 from lark.tree import Meta
 
 from ringlitmus import ir
-from ringlitmus.errors import LitmusError
-from ringlitmus.frontends.build import add_source_line, parse_integer, parse_text, transform_tree
+from ringlitmus.frontends.build import parse_integer, parse_text
 from ringlitmus.frontends.c_code import (
     CAddressOf,
     CArithmetic,
@@ -29,9 +28,13 @@ from ringlitmus.frontends.c_code import (
     CStatement,
     translate_function,
 )
-from ringlitmus.frontends.conditions import merge_condition_callbacks
 from ringlitmus.frontends.grammars import open_grammar
-from ringlitmus.frontends.herd_format import HERD_WORDS, HerdParts, HerdTransformer, assemble_test
+from ringlitmus.frontends.herd_format import (
+    HERD_WORDS,
+    HerdParts,
+    HerdTransformer,
+    read_herd_test,
+)
 
 _WORDS = {**HERD_WORDS, "C_HERD_COMMENT": "comment"}
 _COMPARISONS = {
@@ -62,13 +65,11 @@ def parse_c(text: str, file: str) -> ir.Test:
     parts: HerdParts[CFunction] = HerdParts(file, ir.Format.C, lambda _: ())
     parts.translate = lambda function: translate_function(function, parts.locations)
     c = _CTransformer(file, parts)
-    transformer = merge_condition_callbacks(c, file, c.resolve_term)
-    try:
-        transform_tree(transformer, tree, file)
+
+    def one_row_of_functions() -> None:
         parts.rows = [(tuple((function,) for function in c.functions), parts.span)]
-        return assemble_test(parts)
-    except LitmusError as error:
-        raise add_source_line(error, text) from None
+
+    return read_herd_test(text, tree, c, one_row_of_functions)
 
 
 @functools.cache

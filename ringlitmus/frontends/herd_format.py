@@ -1,6 +1,6 @@
 """What herd's litmus formats share: collect a test's parts and assemble them into an ir.Test.
 
-aarch64.py and x86.py each read the instruction table their own way; everything else (the
+aarch64.py, x86.py and c.py each read the instruction table their own way; everything else (the
 doc line, key=value lines, the init block, thread names, `locations`, `filter` and the final
 condition, all in common.lark) is read by `HerdTransformer` into a `HerdParts`, which
 `assemble_test` turns into IR, translating each written instruction with the format's function.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.tree import Meta
 
 from ringlitmus import ir
@@ -21,6 +21,7 @@ from ringlitmus.errors import (
     BadExpectationError,
     DuplicateNameError,
     DuplicateThreadError,
+    LitmusError,
     LitmusSyntaxError,
     Span,
     UnknownNameError,
@@ -28,12 +29,14 @@ from ringlitmus.errors import (
 )
 from ringlitmus.frontends.build import (
     LocationTable,
+    add_source_line,
     check_branches,
     check_unique,
     parse_integer,
     span_of,
+    transform_tree,
 )
-from ringlitmus.frontends.conditions import TermSide, WrittenTerm
+from ringlitmus.frontends.conditions import TermSide, WrittenTerm, merge_condition_callbacks
 
 Written = TypeVar("Written")
 
@@ -102,6 +105,16 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
         self._file = file
         self._parts = parts
         self._register_name = register_name
+
+    @property
+    def source_file(self) -> str:
+        """The file the tree was read from, as spans name it."""
+        return self._file
+
+    @property
+    def collected(self) -> HerdParts[Written]:
+        """The parts read so far."""
+        return self._parts
 
     def _span(self, node: Meta | Token) -> Span | None:
         return span_of(node, self._file)
@@ -232,6 +245,25 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
 
 
 # --------------------------------------------------------------------------- assembling
+
+
+def read_herd_test(
+    text: str,
+    tree: Tree[Token],
+    transformer: HerdTransformer[Written],
+    finish: Callable[[], None] | None = None,
+) -> ir.Test:
+    """Run a herd format's transformer (with the shared condition callbacks) over its parse
+    tree, then `finish` (a format's last step), and assemble the test; errors get their line."""
+    file = transformer.source_file
+    merged = merge_condition_callbacks(transformer, file, transformer.resolve_term)
+    try:
+        transform_tree(merged, tree, file)
+        if finish is not None:
+            finish()
+        return assemble_test(transformer.collected)
+    except LitmusError as error:
+        raise add_source_line(error, text) from None
 
 
 def assemble_test(parts: HerdParts[Written]) -> ir.Test:

@@ -8,11 +8,15 @@ from lark import Lark, Token, v_args
 from lark.tree import Meta
 
 from ringlitmus import ir
-from ringlitmus.errors import LitmusError, UnsupportedInstructionError
-from ringlitmus.frontends.build import add_source_line, parse_integer, parse_text, transform_tree
-from ringlitmus.frontends.conditions import merge_condition_callbacks
+from ringlitmus.errors import UnsupportedInstructionError
+from ringlitmus.frontends.build import parse_integer, parse_text
 from ringlitmus.frontends.grammars import open_grammar
-from ringlitmus.frontends.herd_format import HERD_WORDS, HerdParts, HerdTransformer, assemble_test
+from ringlitmus.frontends.herd_format import (
+    HERD_WORDS,
+    HerdParts,
+    HerdTransformer,
+    read_herd_test,
+)
 from ringlitmus.frontends.x86_instructions import (
     REGISTERS,
     ImmediateOperand,
@@ -38,12 +42,7 @@ def parse_x86(text: str, file: str) -> ir.Test:
     tree = parse_text(_parser(), text, file, _WORDS)
     parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.X86, translate_instruction)
     x86 = _X86Transformer(file, parts, register_name)
-    transformer = merge_condition_callbacks(x86, file, x86.resolve_term)
-    try:
-        transform_tree(transformer, tree, file)
-        return assemble_test(parts)
-    except LitmusError as error:
-        raise add_source_line(error, text) from None
+    return read_herd_test(text, tree, x86)
 
 
 @functools.cache
