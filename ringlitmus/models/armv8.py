@@ -30,11 +30,24 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
+from ringlitmus.models.vocabulary import (
+    M,
+    R,
+    W,
+    addr,
+    amo,
+    co,
+    ctrl,
+    data,
+    ext,
+    fr,
+    loc,
+    po,
+    rf,
+    rmw,
+)
 
-# Event sets.
-R = EventSet(BaseSet.R)
-W = EventSet(BaseSet.W)
-M = EventSet(BaseSet.M)
+# ARMv8's own event sets (the common ones are in vocabulary.py).
 A = EventSet(BaseSet.A)
 Q = EventSet(BaseSet.Q)
 L = EventSet(BaseSet.L)
@@ -44,19 +57,8 @@ dmb_full = EventSet(BaseSet.DMB_FULL)
 dmb_ld = EventSet(BaseSet.DMB_LD)
 dmb_st = EventSet(BaseSet.DMB_ST)
 
-# Base relations.
-po = Rel(BaseRelation.PO)
-rf = Rel(BaseRelation.RF)
-co = Rel(BaseRelation.CO)
-fr = Rel(BaseRelation.FR)
-loc = Rel(BaseRelation.LOC)
-ext = Rel(BaseRelation.EXT)
+# ARMv8's own base relations.
 same_instance = Rel(BaseRelation.SAME_INSTANCE)
-rmw = Rel(BaseRelation.RMW)
-amo = Rel(BaseRelation.AMO)
-addr = Rel(BaseRelation.ADDR)
-data = Rel(BaseRelation.DATA)
-ctrl = Rel(BaseRelation.CTRL)
 pick_basic_dep = Rel(BaseRelation.PICK_BASIC_DEP)
 pick_addr_dep = Rel(BaseRelation.PICK_ADDR_DEP)
 pick_data_dep = Rel(BaseRelation.PICK_DATA_DEP)

@@ -26,7 +26,6 @@ semantics/), so `addr`, `data` and `ctrl` are used as they come.
 from __future__ import annotations
 
 from ringlitmus.models.relations import (
-    BaseRelation,
     BaseSet,
     Diff,
     EventSet,
@@ -35,7 +34,6 @@ from ringlitmus.models.relations import (
     Model,
     Plus,
     Range,
-    Rel,
     RelTerm,
     Seq,
     SetDiff,
@@ -48,32 +46,32 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
+from ringlitmus.models.vocabulary import (
+    F,
+    M,
+    R,
+    W,
+    addr,
+    amo,
+    co,
+    ctrl,
+    data,
+    ext,
+    fr,
+    internal,
+    loc,
+    po,
+    rf,
+    rmw,
+)
 
-# Event sets.
-R = EventSet(BaseSet.R)
-W = EventSet(BaseSet.W)
-M = EventSet(BaseSet.M)
-F = EventSet(BaseSet.F)
+# LKMM's own event sets (the common ones are in vocabulary.py).
 RMW = EventSet(BaseSet.RMW)
 Rmb = EventSet(BaseSet.DMB_LD)
 Wmb = EventSet(BaseSet.DMB_ST)
 Before_atomic = EventSet(BaseSet.BEFORE_ATOMIC)
 After_atomic = EventSet(BaseSet.AFTER_ATOMIC)
 Mb_fence = EventSet(BaseSet.DMB_FULL)
-
-# Base relations.
-po = Rel(BaseRelation.PO)
-rf = Rel(BaseRelation.RF)
-co = Rel(BaseRelation.CO)
-fr = Rel(BaseRelation.FR)
-loc = Rel(BaseRelation.LOC)
-ext = Rel(BaseRelation.EXT)
-internal = Rel(BaseRelation.INT)
-rmw = Rel(BaseRelation.RMW)
-amo = Rel(BaseRelation.AMO)
-addr = Rel(BaseRelation.ADDR)
-data = Rel(BaseRelation.DATA)
-ctrl = Rel(BaseRelation.CTRL)
 
 # The bell's filtered annotations: an annotation the access cannot honour (Acquire on a
 # store, Mb on a failed cmpxchg) orders nothing.

@@ -14,25 +14,15 @@ the location out from between them.
 from __future__ import annotations
 
 from ringlitmus.models.relations import (
-    BaseRelation,
     Inter,
     Model,
-    Rel,
     acyclic,
     define,
     empty,
     seq,
     union,
 )
-
-# Base relations.
-po = Rel(BaseRelation.PO)
-rf = Rel(BaseRelation.RF)
-co = Rel(BaseRelation.CO)
-fr = Rel(BaseRelation.FR)
-ext = Rel(BaseRelation.EXT)
-rmw = Rel(BaseRelation.RMW)
-amo = Rel(BaseRelation.AMO)
+from ringlitmus.models.vocabulary import amo, co, ext, fr, po, rf, rmw
 
 fre = define("fre", Inter(fr, ext), "From-reads, external.")
 coe = define("coe", Inter(co, ext), "Coherence order, external.")

@@ -20,14 +20,12 @@ for it needs an MFENCE too).
 from __future__ import annotations
 
 from ringlitmus.models.relations import (
-    BaseRelation,
     BaseSet,
     EventSet,
     Inter,
     Inverse,
     Model,
     Range,
-    Rel,
     SetUnion,
     acyclic,
     define,
@@ -36,22 +34,10 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
+from ringlitmus.models.vocabulary import M, R, W, amo, co, ext, fr, loc, po, rf, rmw
 
-# Event sets.
-R = EventSet(BaseSet.R)
-W = EventSet(BaseSet.W)
-M = EventSet(BaseSet.M)
+# TSO's own event sets (the common ones are in vocabulary.py).
 X = EventSet(BaseSet.X)
-
-# Base relations.
-po = Rel(BaseRelation.PO)
-rf = Rel(BaseRelation.RF)
-co = Rel(BaseRelation.CO)
-fr = Rel(BaseRelation.FR)
-loc = Rel(BaseRelation.LOC)
-ext = Rel(BaseRelation.EXT)
-rmw = Rel(BaseRelation.RMW)
-amo = Rel(BaseRelation.AMO)
 
 MFENCE = SetUnion((EventSet(BaseSet.MFENCE), EventSet(BaseSet.DMB_FULL)))
 A = SetUnion((X, Range(Inverse(rmw)), Range(rmw)))
