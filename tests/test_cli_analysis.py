@@ -132,3 +132,23 @@ def test_diff_judges_both_sides_under_the_model_asked_for() -> None:
     assert "0 newly unreachable" in under_sc.stdout
     under_armv8 = run("diff", "--no-cache", "--variants", "before", "after", SEED)
     assert "1 newly unreachable" in under_armv8.stdout
+
+
+def test_ablate_gives_the_answer_the_lkml_discussion_reached() -> None:
+    # Issue 10: on the Linux-kernel model the RESET release and the ioctl's acquire are both
+    # necessary; on ARMv8 the release is redundant (the acquire and the ctrl dependency suffice).
+    reset = ROOT / "litmus" / "kvm-dirty-ring" / "reset-plain.litmus"
+
+    def necessity(model: str) -> dict[tuple[str, str], str]:
+        result = run(
+            "ablate", reset, "--variant", "both", "--model", model, "--json", "--no-cycles"
+        )
+        (variant,) = json.loads(result.stdout)["ablations"][0]["variants"]
+        return {
+            (site["site"]["thread_name"], site["site"]["kind"]): site["necessity"]
+            for site in variant["sites"]
+        }
+
+    lkmm, armv8 = necessity("lkmm"), necessity("armv8")
+    assert lkmm["CPU0", "release"] == "necessary" and lkmm["CPU1", "acquire"] == "necessary"
+    assert armv8["CPU0", "release"] == "redundant" and armv8["CPU1", "acquire"] == "necessary"
