@@ -74,8 +74,8 @@ def value_set(value: Value, domains: dict[int, Domain]) -> Domain:
     left, right = value_set(value.left, domains), value_set(value.right, domains)
     if left is None or right is None or len(left) * len(right) > MAX_DOMAIN * MAX_DOMAIN:
         return None
-    if value.op is ArithOp.AND and any(v < 0 for v in left | right):
-        return None
+    if value.op is ArithOp.AND and any(v < 0 for v in left) and any(v < 0 for v in right):
+        return None  # no non-negative mask: the 64-bit result is not Python's
     return _bounded(frozenset(apply_arith(value.op, a, b) for a, b in product(left, right)))
 
 

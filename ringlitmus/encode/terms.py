@@ -237,7 +237,7 @@ class SymbolicTranslator:
         if left_values is None or right_values is None:
             return None
         pairs = sorted(product(left_values, right_values))
-        if not pairs or len(pairs) > MAX_DOMAIN or any(a < 0 or b < 0 for a, b in pairs):
+        if not pairs or len(pairs) > MAX_DOMAIN or not _same_as_bit_vectors(value.op, pairs):
             return None
         left, right = self.value(value.left), self.value(value.right)
         # The last case needs no test: the operands always take one of their domain's values.
@@ -271,6 +271,20 @@ class SymbolicTranslator:
             result = any_of(self.guard(operand) for operand in guard.operands)
         self._guards[guard] = result
         return result
+
+
+def same_as_bit_vectors(op: ArithOp, left: Iterable[int], right: Iterable[int]) -> bool:
+    """Does Python's `op` on these operands give what the 64-bit fallback (`_bitwise`) gives?
+    Always on non-negative values; for AND also when one side is never negative (a mask:
+    `(new - event - 1) & 0xffff`), whose result is the same small non-negative number."""
+    left, right = list(left), list(right)
+    if all(v >= 0 for v in left) and all(v >= 0 for v in right):
+        return True
+    return op is ArithOp.AND and (all(v >= 0 for v in left) or all(v >= 0 for v in right))
+
+
+def _same_as_bit_vectors(op: ArithOp, pairs: list[tuple[int, int]]) -> bool:
+    return same_as_bit_vectors(op, (a for a, _ in pairs), (b for _, b in pairs))
 
 
 def _as_int(value: Num) -> z3.ArithRef:

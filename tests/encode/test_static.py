@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import z3
 
-from ringlitmus.encode.execution import encode_execution
+from ringlitmus.encode.execution import encode_execution, final_value
 from ringlitmus.encode.relations import RelationEncoder
 from ringlitmus.encode.static import Conditions, Executes, GuardFacts, reduce_static
 from ringlitmus.frontends.ring import parse_ring
+from ringlitmus.ir import FinalRegister
 from ringlitmus.models.armv8 import ARMV8
 from ringlitmus.semantics import EventStructure, build_event_structure
 
@@ -122,3 +123,17 @@ def test_bob_after_an_acquire_becomes_a_chain() -> None:
         if z3.is_lt(constraint) and {str(arg) for arg in constraint.children()} <= reader
     ]
     assert len(within_reader) == len(reader) - 1
+
+
+def test_a_mask_of_a_negative_difference_stays_linear() -> None:
+    # vring_need_event's `(u16)(new - event - 1)`: the difference is negative, the mask is
+    # not, so Python's & is the 64-bit one and a case split replaces bit-vectors (which made
+    # Z3 hang on virtio-ring/event-idx.litmus in a worker process).
+    structure = structure_of(
+        "e = 65535\nthread P0: store e = 0\n"
+        "thread P1: r0 = load e; r1 = (1 - r0 - 1) & 65535\n"
+        "allowed one: P1.r1 == 1\n"
+    )
+    execution = encode_execution(structure)
+    final_value(execution, FinalRegister("P1", "r1"))
+    assert execution.symbols.linear
