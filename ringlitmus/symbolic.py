@@ -309,15 +309,17 @@ def _merge_complements(disjuncts: list[Guard]) -> list[Guard]:
     for guard in disjuncts:
         conjuncts = frozenset(_conjuncts(guard))
         if len(disjuncts) > 1:
-            conjuncts = _open_block(conjuncts)
+            conjuncts = _open_block(conjuncts, order)
         given[conjuncts] = guard
         pending.append(conjuncts)
     while pending:
-        conjuncts = _open_block(pending.pop())
+        conjuncts = _open_block(pending.pop(), order)
         if conjuncts in present:
             continue
         partner = None
-        for conjunct in conjuncts:
+        # In rank order, not the frozenset's (string hashes differ between processes): the
+        # same program must give the same terms, or --rlimit would not mean the same everywhere.
+        for conjunct in sorted(conjuncts, key=order.__getitem__):
             rest = conjuncts - {conjunct}
             other = index.get((rest, negate(conjunct)))
             if other is not None and other in present:
@@ -332,20 +334,23 @@ def _merge_complements(disjuncts: list[Guard]) -> list[Guard]:
         if conjuncts in given:
             present[conjuncts] = given[conjuncts]
         else:
-            ordered = sorted(conjuncts, key=lambda conjunct: order.get(conjunct, len(order)))
+            ordered = sorted(conjuncts, key=order.__getitem__)
             present[conjuncts] = conjoin(*ordered) if conjuncts else True
         for conjunct in conjuncts:
             index[(conjuncts - {conjunct}, conjunct)] = conjuncts
     return list(present.values())
 
 
-def _open_block(conjuncts: frozenset[Guard]) -> frozenset[Guard]:
+def _open_block(conjuncts: frozenset[Guard], order: dict[Guard, int]) -> frozenset[Guard]:
     """A lone named conjunction as its conjuncts: a loop's path condition is a chain of named
-    blocks (`B2 = B1 && !c1`), and a `break` edge (`B1 && c1`) merges only with the opened form."""
+    blocks (`B2 = B1 && !c1`), and a `break` edge (`B1 && c1`) merges only with the opened form.
+    The opened conjuncts get ranks in `order` in the definition's order."""
     if len(conjuncts) != 1:
         return conjuncts
     (block,) = conjuncts
     if isinstance(block, Block) and isinstance(block.definition, All):
+        for operand in block.definition.operands:
+            order.setdefault(operand, len(order))
         return frozenset(block.definition.operands)
     return conjuncts
 
