@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oracle.enumerate import is_reachable
+
 from ringlitmus import ir
 from ringlitmus.ir import (
     Address,
@@ -24,6 +26,8 @@ from ringlitmus.ir import (
     Reg,
     RmwOp,
 )
+from ringlitmus.models import MODELS
+from ringlitmus.outcomes import CheckOptions, check_test
 
 REACHABLE, UNREACHABLE = ir.Reachability.REACHABLE, ir.Reachability.UNREACHABLE
 PLAIN, ACQ, ACQ_PC, REL = Ordering.PLAIN, Ordering.ACQUIRE, Ordering.ACQUIRE_PC, Ordering.RELEASE
@@ -143,3 +147,20 @@ class Case:
 
 def case(name: str, expected: ir.Reachability, condition: ir.Condition, *threads) -> Case:  # type: ignore[no-untyped-def]
     return Case(name, tuple(tuple(thread) for thread in threads), condition, expected)
+
+
+# --------------------------------------------------------------------------- the two checks
+
+
+def assert_encoder_verdict(case: Case, model: str) -> None:
+    """The Z3 encoding under `model` gives the case's verdict (and judges it as met)."""
+    (variant,) = check_test(case.test(), CheckOptions(model=model)).variants
+    (outcome,) = variant.outcomes
+    assert outcome.status.value == case.expected.value
+    assert outcome.ok is True
+
+
+def assert_enumerator_verdict(case: Case, model: str) -> None:
+    """The brute-force enumerator under `model` gives the case's verdict."""
+    reachable = is_reachable(case.test(), case.condition, model=MODELS[model])
+    assert (REACHABLE if reachable else UNREACHABLE) is case.expected

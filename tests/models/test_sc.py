@@ -18,6 +18,8 @@ from model_cases import (
     REL,
     UNREACHABLE,
     Case,
+    assert_encoder_verdict,
+    assert_enumerator_verdict,
     case,
     every,
     exclusive,
@@ -29,7 +31,6 @@ from model_cases import (
     rmw,
     store,
 )
-from oracle.enumerate import is_reachable
 
 from ringlitmus import ir
 from ringlitmus.frontends import parse_file
@@ -134,16 +135,12 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_encoder_verdict(case: Case) -> None:
-    (variant,) = check_test(case.test(), CheckOptions(model="sc")).variants
-    (outcome,) = variant.outcomes
-    assert outcome.status.value == case.expected.value
-    assert outcome.ok is True
+    assert_encoder_verdict(case, "sc")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_enumerator_verdict(case: Case) -> None:
-    reachable = is_reachable(case.test(), case.condition, model=MODELS["sc"])
-    assert (REACHABLE if reachable else UNREACHABLE) is case.expected
+    assert_enumerator_verdict(case, "sc")
 
 
 def test_axioms_print_as_cat_terms() -> None:
