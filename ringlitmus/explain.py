@@ -41,7 +41,14 @@ from ringlitmus.encode.explain import (
     true_pairs,
 )
 from ringlitmus.encode.relations import RelationEncoder
-from ringlitmus.encode.solver import SolverOptions, Verdict, decide, decide_with_core, new_solver
+from ringlitmus.encode.solver import (
+    SolverOptions,
+    Verdict,
+    decide,
+    decide_with_core,
+    fresh_context,
+    new_solver,
+)
 from ringlitmus.encode.terms import as_bool, negation
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import Axiom, AxiomKind, BaseRelation, Model
@@ -161,7 +168,15 @@ class _Query:
 def explain_outcome(
     test: ir.Test, variant: ir.Variant, outcome: ir.Outcome, options: ExplainOptions
 ) -> Explanation:
-    """Witness or forbidding cycle of one outcome (see the module docstring for the method)."""
+    """Witness or forbidding cycle of one outcome (see the module docstring for the method),
+    in a Z3 context of its own."""
+    with fresh_context():
+        return _explain_outcome(test, variant, outcome, options)
+
+
+def _explain_outcome(
+    test: ir.Test, variant: ir.Variant, outcome: ir.Outcome, options: ExplainOptions
+) -> Explanation:
     query = _Query(test, variant, outcome, MODELS[options.model], options)
     expected = test.expected(variant.name, outcome.name, options.model)
 

@@ -15,7 +15,14 @@ import z3
 from ringlitmus import ir
 from ringlitmus.encode.execution import Execution, encode_condition, encode_execution, final_value
 from ringlitmus.encode.relations import RelationEncoder
-from ringlitmus.encode.solver import Decision, SolverOptions, Verdict, decide, new_solver
+from ringlitmus.encode.solver import (
+    Decision,
+    SolverOptions,
+    Verdict,
+    decide,
+    fresh_context,
+    new_solver,
+)
 from ringlitmus.encode.terms import as_bool, assert_all, negation
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
@@ -100,7 +107,12 @@ def check_test(test: ir.Test, options: CheckOptions) -> TestResult:
 
 
 def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> VariantResult:
-    """Build, encode and decide one variant."""
+    """Build, encode and decide one variant, in a Z3 context of its own."""
+    with fresh_context():
+        return _check_variant(test, variant, options)
+
+
+def _check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> VariantResult:
     started = time.perf_counter()
     structure = build_event_structure(variant.program)
     execution = encode_execution(structure)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 
@@ -34,6 +35,22 @@ class Decision:
     verdict: Verdict
     model: z3.ModelRef | None = None
     reason: str | None = None
+
+
+@contextmanager
+def fresh_context() -> Iterator[None]:
+    """Build and solve inside a Z3 context of its own (the default one is restored after).
+
+    Z3's search depends on its terms' internal ids, so in one shared context a query's cost
+    (and an --rlimit answer) would depend on whatever the process built before: a file that
+    takes 0.01 s alone once searched for minutes after other files in a -j worker.
+    """
+    previous = z3.z3._main_ctx  # the module's default context; z3 has no public setter
+    z3.z3._main_ctx = z3.Context()
+    try:
+        yield
+    finally:
+        z3.z3._main_ctx = previous
 
 
 def new_solver(options: SolverOptions) -> z3.Solver:
