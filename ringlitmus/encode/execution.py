@@ -2,7 +2,8 @@
 
 rf is one Boolean per (write, read) pair that may touch the same location; co and fr are read
 off an integer clock per write (a write's position in its location's coherence order), so no
-transitivity constraints are needed. Initial writes sit at clock 0, before every other write.
+transitivity constraints are needed; a read's source clock is the clock of the write it reads.
+Initial writes sit at clock 0, before every other write.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Execution:
     co: PairMap = field(default_factory=dict)
     fr: PairMap = field(default_factory=dict)
     clocks: dict[int, z3.ArithRef] = field(default_factory=dict)
+    source_clocks: dict[int, z3.ArithRef] = field(default_factory=dict)
     final_cells: dict[str, z3.ArithRef] = field(default_factory=dict)
 
     def same_address(self, first: int, second: int) -> Cond:
@@ -192,6 +194,7 @@ def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesBy
         if not sources:
             continue
         source_clock = z3.Int(f"rf-co(e{read.id})")
+        execution.source_clocks[read.id] = source_clock
         for write_id in sources:
             execution.constraints.append(
                 mk_implies(

@@ -410,7 +410,42 @@ class RelationEncoder:
             if not isinstance(inner, rel.Plus):
                 return [as_bool(negate(c)) for (a, b), c in self._pairs(relation).items() if a == b]
             relation = inner.relation
-        return self._acyclic(axiom.name, _drop_closures(relation))
+        relation = _drop_closures(relation)
+        coherence = self._coherence(relation)
+        if coherence is not None:
+            return coherence
+        return self._acyclic(axiom.name, relation)
+
+    def _coherence(self, relation: rel.RelTerm) -> list[z3.BoolRef] | None:
+        """acyclic(L | rf | co | fr), where L only relates accesses to one location in order
+        (po-loc, an RMW's read to its write), as clock inequalities on L's edges alone.
+
+        With f(w) = w's coherence clock and f(r) = the clock of the write r reads, every rf
+        edge keeps f, co and fr raise it, so the union is acyclic exactly when each L edge
+        a -> b has f(a) < f(b) into a write and f(a) <= f(b) into a read (the CoWW, CoWR,
+        CoRW and CoRR patterns). No clock per event and no constraint per rf/co/fr pair.
+        """
+        leaves = _union_leaves(relation)
+        communication = {leaf for leaf in leaves if _unwrap(leaf) in _COMMUNICATION}
+        order = [leaf for leaf in leaves if leaf not in communication]
+        if {_unwrap(leaf) for leaf in communication} != set(_COMMUNICATION) or not all(
+            _same_location_order(leaf) for leaf in order
+        ):
+            return None
+        execution, conditions = self.execution, self.conditions
+        clock = {**execution.clocks, **execution.source_clocks}
+        constraints: list[z3.BoolRef] = []
+        for (a, b), condition in self._union(self._pairs(leaf) for leaf in order).items():
+            if a == b:
+                constraints.append(as_bool(conditions.negate(condition)))
+                continue
+            if a not in clock or b not in clock:
+                continue  # a read with no write to read from never executes
+            into_write = self.structure.events[b].kind is EventKind.WRITE
+            edge = clock[a] < clock[b] if into_write else clock[a] <= clock[b]
+            term = conditions.term(condition)
+            constraints.append(edge if term is True else mk_implies(as_bool(term), edge))
+        return constraints
 
     def _acyclic(self, name: str, relation: rel.RelTerm) -> list[z3.BoolRef]:
         # acyclic(r) holds iff some integer clock strictly increases along every edge of r.
@@ -482,6 +517,35 @@ def _unwrap(term: rel.RelTerm) -> rel.RelTerm:
     while isinstance(term, rel.Named):
         term = term.relation
     return term
+
+
+_COMMUNICATION = (
+    rel.Rel(BaseRelation.RF),
+    rel.Rel(BaseRelation.CO),
+    rel.Rel(BaseRelation.FR),
+)
+
+
+def _union_leaves(term: rel.RelTerm) -> list[rel.RelTerm]:
+    """The operands of nested (named) unions."""
+    inner = _unwrap(term)
+    if isinstance(inner, rel.Union):
+        return [leaf for operand in inner.operands for leaf in _union_leaves(operand)]
+    return [term]
+
+
+def _same_location_order(term: rel.RelTerm) -> bool:
+    """po-loc, rmw & same-instance or amo: edges between accesses to one location, forward."""
+    inner = _unwrap(term)
+    if _is_base(inner, BaseRelation.AMO):
+        return True
+    if not isinstance(inner, rel.Inter):
+        return False
+    pair = {_unwrap(inner.left), _unwrap(inner.right)}
+    return pair in (
+        {rel.Rel(BaseRelation.PO), rel.Rel(BaseRelation.LOC)},
+        {rel.Rel(BaseRelation.RMW), rel.Rel(BaseRelation.SAME_INSTANCE)},
+    )
 
 
 def _drop_closures(term: rel.RelTerm) -> rel.RelTerm:
