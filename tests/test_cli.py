@@ -19,6 +19,8 @@ from click.testing import CliRunner, Result
 
 from ringlitmus import __version__
 from ringlitmus.cli import ExitCode, exit_code, main
+from ringlitmus.cli.common import MODEL_NAMES
+from ringlitmus.models import MODELS
 from ringlitmus.reports import FileStatus
 
 DATA = Path(__file__).parent / "data" / "cli"
@@ -411,3 +413,7 @@ def test_an_expectation_under_an_unknown_model_is_a_located_error(tmp_path: Path
     result = run("check", "--no-cache", source)
     assert result.exit_code == 2
     assert "t.litmus:5:1: error: unknown model 'power'" in result.stderr
+
+
+def test_the_cli_knows_every_registered_model() -> None:
+    assert tuple(MODELS) == MODEL_NAMES

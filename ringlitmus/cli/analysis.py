@@ -26,7 +26,6 @@ from ringlitmus.cli.common import (
     top_level,
 )
 from ringlitmus.errors import UsageError
-from ringlitmus.models import require_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,6 +103,7 @@ def explain(
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.explain import ExplainOptions, explain_test
+        from ringlitmus.models import require_model
 
         test = parse_one(file, defines, variants)
         outcomes = [outcome.name for outcome in test.outcomes]
@@ -213,6 +213,7 @@ def ablate(
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.ablate import AblateOptions, ablate_test
+        from ringlitmus.models import require_model
 
         test = parse_one(file, defines, variants)
         options = AblateOptions(
