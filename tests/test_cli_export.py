@@ -125,7 +125,7 @@ def test_one_file_for_several_tests_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "seed-herd.litmus"
     result = run(SEED, "-o", out)
     assert result.exit_code == ExitCode.BAD_INPUT
-    assert "2 tests (seed+before, seed+after)" in result.stderr
+    assert "4 tests (seed+before, seed+after, seed+release_only, seed+both)" in result.stderr
     assert "--variant" in result.stderr and "--outcome" not in result.stderr
     assert not out.exists()
     two = run(write(tmp_path, "two.litmus", TWO_BY_TWO), "--variant", "rel", "-o", out)
