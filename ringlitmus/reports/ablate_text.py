@@ -50,7 +50,8 @@ def variant_lines(variant: VariantAblation) -> list[Text]:
         lines.append(Text("  no forbidden outcome to keep unreachable: nothing to ablate"))
     if variant.reachable:
         lines.extend(_repair_lines(variant.reachable, variant.repairs))
-    lines.append(Text(f"  ({variant.checks} checks)"))
+    noun = "check" if variant.checks == 1 else "checks"
+    lines.append(Text(f"  ({variant.checks} {noun})"))
     return lines
 
 
