@@ -9,11 +9,12 @@ linear-arithmetic case splits instead of bit-vector conversions, which Z3 handle
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import product
 
 from ringlitmus.ir import ArithOp
-from ringlitmus.semantics import EventKind, EventStructure
+from ringlitmus.semantics import Event, EventKind, EventStructure
 from ringlitmus.symbolic import Arith, Ite, ReadValue, Value, apply_arith
 
 Domain = frozenset[int] | None
@@ -23,33 +24,42 @@ MAX_DOMAIN = 64
 _MAX_ROUNDS = 16
 
 
-def read_domains(structure: EventStructure) -> dict[int, Domain]:
+class WritesByCell:
+    """Writes grouped by the cell they write, so that only pairs that may alias are tried:
+    without it, rf, co and fr are quadratic in the number of events of the whole program."""
+
+    def __init__(self, writes: list[Event]) -> None:
+        self.every = writes
+        self._at: dict[int, list[Event]] = defaultdict(list)
+        self._anywhere: list[Event] = []
+        for write in writes:
+            if isinstance(write.address, int):
+                self._at[write.address].append(write)
+            else:
+                self._anywhere.append(write)
+
+    def at(self, address: Value) -> list[Event]:
+        """The writes that may write `address` (a constant or symbolic), in event order."""
+        if not isinstance(address, int):
+            return self.every
+        if not self._anywhere:
+            return self._at.get(address, [])
+        return sorted(self._at.get(address, []) + self._anywhere, key=lambda write: write.id)
+
+
+def read_domains(structure: EventStructure, cells: WritesByCell) -> dict[int, Domain]:
     """For every read event, the values it may return (None: not bounded)."""
     events = structure.events
-    writes_at: dict[int, list[int]] = {}
-    anywhere: list[int] = []
-    for event in events:
-        if event.kind is not EventKind.WRITE:
-            continue
-        if isinstance(event.address, int):
-            writes_at.setdefault(event.address, []).append(event.id)
-        else:
-            anywhere.append(event.id)
-    every_write = [event.id for event in events if event.kind is EventKind.WRITE]
-    candidates: dict[int, list[int]] = {}
-    for event in events:
-        if event.kind is EventKind.READ:
-            if isinstance(event.address, int):
-                candidates[event.id] = writes_at.get(event.address, []) + anywhere
-            else:
-                candidates[event.id] = every_write
+    candidates = {
+        event.id: cells.at(event.address) for event in events if event.kind is EventKind.READ
+    }
     domains: dict[int, Domain] = {read: frozenset() for read in candidates}
     for _ in range(_MAX_ROUNDS):
         changed = False
         for read, writes in candidates.items():
             if domains[read] is None:
                 continue
-            new = _union_of(value_set(events[write].value, domains) for write in writes)
+            new = _union_of(value_set(write.value, domains) for write in writes)
             if new != domains[read]:
                 domains[read] = new
                 changed = True

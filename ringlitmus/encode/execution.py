@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import z3
 
 from ringlitmus import ir
-from ringlitmus.encode.domains import read_domains
+from ringlitmus.encode.domains import WritesByCell, read_domains
 from ringlitmus.encode.terms import (
     Cond,
     Num,
@@ -28,7 +28,6 @@ from ringlitmus.encode.terms import (
     mk_not,
 )
 from ringlitmus.semantics import Event, EventKind, EventStructure, Tag
-from ringlitmus.symbolic import Value
 
 PairMap = dict[tuple[int, int], Cond]
 
@@ -62,44 +61,21 @@ class Execution:
 
 def encode_execution(structure: EventStructure) -> Execution:
     """Variables and well-formedness constraints of every candidate execution."""
-    execution = Execution(structure, SymbolicTranslator(read_domains(structure)))
+    writes = [event for event in structure.events if event.kind is EventKind.WRITE]
+    reads = [event for event in structure.events if event.kind is EventKind.READ]
+    cells = WritesByCell(writes)
+    execution = Execution(structure, SymbolicTranslator(read_domains(structure, cells)))
     symbols = execution.symbols
     for event in structure.events:
         execution.executes[event.id] = symbols.guard(event.guard)
         if event.is_memory:
             execution.addresses[event.id] = symbols.value(event.address)
     _constrain_addresses(execution)
-    writes = [event for event in structure.events if event.kind is EventKind.WRITE]
-    reads = [event for event in structure.events if event.kind is EventKind.READ]
-    cells = WritesByCell(writes)
     _encode_coherence(execution, writes, cells)
     _encode_reads_from(execution, reads, cells)
     _encode_from_reads(execution, reads, cells)
     _encode_final_memory(execution, cells)
     return execution
-
-
-class WritesByCell:
-    """Writes grouped by the cell they write, so that only pairs that may alias are tried:
-    without it, rf, co and fr are quadratic in the number of events of the whole program."""
-
-    def __init__(self, writes: list[Event]) -> None:
-        self.every = writes
-        self._at: dict[int, list[Event]] = defaultdict(list)
-        self._anywhere: list[Event] = []
-        for write in writes:
-            if isinstance(write.address, int):
-                self._at[write.address].append(write)
-            else:
-                self._anywhere.append(write)
-
-    def at(self, address: Value) -> list[Event]:
-        """The writes that may write `address` (a constant or symbolic), in event order."""
-        if not isinstance(address, int):
-            return self.every
-        if not self._anywhere:
-            return self._at.get(address, [])
-        return sorted(self._at.get(address, []) + self._anywhere, key=lambda write: write.id)
 
 
 def may_alias(execution: Execution, first: int, second: int) -> bool:

@@ -51,8 +51,7 @@ class RelationEncoder:
         self._relations: dict[rel.RelTerm, RawPairs] = {}
         self._sets: dict[rel.SetTerm, RawSet] = {}
         self._relation_terms: dict[rel.RelTerm, PairMap] = {}
-        self._incoming: dict[rel.RelTerm, Index] = {}
-        self._outgoing_index: dict[rel.RelTerm, Index] = {}
+        self._indexes: dict[tuple[rel.RelTerm, bool], Index] = {}
         self.program_order = ProgramOrder(execution.structure, self.conditions)
         self._set_terms: dict[rel.SetTerm, SetMap] = {}
 
@@ -313,15 +312,7 @@ class RelationEncoder:
 
     def _into(self, term: rel.RelTerm, events: RawSet) -> RawPairs:
         """`term; [events]`, read off an index of `term` by target."""
-        if term not in self._incoming:
-            if _is_po(term):
-                self._incoming[term] = Lazy(self.program_order.predecessors)
-            else:
-                incoming: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
-                for (source, target), condition in self._pairs(term).items():
-                    incoming[target].append((source, condition))
-                self._incoming[term] = incoming
-        index, both = self._incoming[term], self.conditions.both
+        index, both = self._index(term, by_target=True), self.conditions.both
         return _prune(
             {
                 (source, target): both(condition, membership)
@@ -332,15 +323,25 @@ class RelationEncoder:
 
     def _outgoing(self, term: rel.RelTerm) -> Index:
         """`term`'s pairs indexed by source."""
-        if term not in self._outgoing_index:
+        return self._index(term, by_target=False)
+
+    def _index(self, term: rel.RelTerm, by_target: bool) -> Index:
+        """`term`'s pairs indexed by one end, each entry the other ends and their conditions;
+        po's entries are made per event, on demand."""
+        key = (term, by_target)
+        if key not in self._indexes:
             if _is_po(term):
-                self._outgoing_index[term] = Lazy(self.program_order.successors)
+                order = self.program_order
+                self._indexes[key] = Lazy(order.predecessors if by_target else order.successors)
             else:
-                outgoing: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
+                index: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
                 for (source, target), condition in self._pairs(term).items():
-                    outgoing[source].append((target, condition))
-                self._outgoing_index[term] = outgoing
-        return self._outgoing_index[term]
+                    if by_target:
+                        index[target].append((source, condition))
+                    else:
+                        index[source].append((target, condition))
+                self._indexes[key] = index
+        return self._indexes[key]
 
     def _union(self, maps: Iterable[RawPairs]) -> RawPairs:
         # Operands mostly hold different pairs: copy them wholesale, disjoin only the overlap.

@@ -247,20 +247,21 @@ class ProgramOrder:
         self.structure = structure
         self.conditions = conditions
         self.events = [event for events in structure.thread_events for event in events]
-        self._position: dict[int, tuple[list[int], int]] = {}
-        for events in structure.thread_events:
-            for index, event in enumerate(events):
-                self._position[event] = (events, index)
 
     def successors(self, event: int) -> list[tuple[int, Raw]]:
         """The events po-after `event`, with the condition that both execute."""
-        events, index = self._position[event]
+        events, index = self._place(event)
         return self._related(event, events[index + 1 :], forward=True)
 
     def predecessors(self, event: int) -> list[tuple[int, Raw]]:
         """The events po-before `event`, with the condition that both execute."""
-        events, index = self._position[event]
+        events, index = self._place(event)
         return self._related(event, events[:index], forward=False)
+
+    def _place(self, event: int) -> tuple[list[int], int]:
+        # KeyError for an initial write (it has no thread): an index's `get` then finds none.
+        index = self.conditions.facts.position[event]
+        return self.structure.thread_events[self.structure.events[event].thread], index
 
     def _related(self, event: int, others: list[int], forward: bool) -> list[tuple[int, Raw]]:
         events_of = self.structure.events
