@@ -94,9 +94,9 @@ class MemoryAccesses:
     def both(self, condition: Guard, guard: Guard) -> Guard:
         """`conjoin(condition, guard)`, remembered: a control dependency reaches every later
         event, and runs of events share their guard, so the same conjunction recurs."""
-        closure = conjunct_closure(guard, self.closures)
         if condition is True:
             return guard
+        closure = conjunct_closure(guard, self.closures)
         parts = condition.operands if isinstance(condition, All) else (condition,)
         if all(part in closure for part in parts):
             return guard  # the usual case: the event lies on the path that took the branch
