@@ -1,5 +1,5 @@
 """`python -m ringlitmus`: the same command as `ringlitmus`."""
 
-from ringlitmus.cli import main
+from ringlitmus.cli import run
 
-main(prog_name="ringlitmus")
+run()

@@ -15,13 +15,12 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ringlitmus import __version__, ir, outcomes
 from ringlitmus.cache import Cache, cache_key
@@ -30,6 +29,9 @@ from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
 from ringlitmus.records import variant_from_data, variant_to_data
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 LITMUS_SUFFIX = ".litmus"
 PRELUDE_SUFFIX = ".prelude"
@@ -85,6 +87,10 @@ def run_files(
         for index, path in enumerate(paths):
             yield index, check_file(path, options)
         return
+    # The pool machinery (~15 ms of imports) only for a run that uses workers.
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     if options.cache is not None and options.tool is None:
         # One fingerprint for the whole run, hashed once, whatever the workers find on disk.
         options = dataclasses.replace(options, tool=tool_fingerprint())

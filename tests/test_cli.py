@@ -344,6 +344,40 @@ def test_help_imports_neither_z3_nor_lark(arguments: list[str]) -> None:
     assert "Exit codes:" in completed.stdout or arguments == ["--version"]
 
 
+# --------------------------------------------------------------------------- the program
+
+
+SEED = Path(__file__).resolve().parents[1] / "litmus" / "kvm-dirty-ring" / "seed.litmus"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code"),
+    [
+        (["check", "--no-cache", "-j", "1", str(SEED)], ExitCode.OK),
+        (["check", "--no-cache", "-j", "1", str(FAILING)], ExitCode.FAILED),
+        (["check", "--no-cache", "no-such-file.litmus"], ExitCode.BAD_INPUT),
+        (["check", "--no-such-option"], ExitCode.BAD_INPUT),
+    ],
+)
+def test_the_program_exits_with_the_commands_code_and_all_its_output(
+    arguments: list[str], code: ExitCode
+) -> None:
+    # `ringlitmus` leaves with os._exit, skipping Python's teardown: what is buffered for a
+    # pipe must still arrive, and the exit code must be the command's.
+    completed = subprocess.run(
+        [sys.executable, "-P", "-m", "ringlitmus", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == code, completed.stderr
+    if code == ExitCode.OK:  # the summary is the last thing written: it arrived whole
+        assert completed.stdout.endswith(" s\n")
+        assert completed.stdout.splitlines()[-1].startswith("1 file, 4 outcomes, 4 ok")
+    if code == ExitCode.BAD_INPUT:
+        assert "error" in completed.stderr.lower()
+
+
 # --------------------------------------------------------------------------- --model
 
 X86_SB_MFENCES = Path(__file__).parent / "data" / "x86" / "SB+mfences.litmus"

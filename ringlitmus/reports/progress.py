@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 class ProgressBar:
@@ -19,6 +21,15 @@ class ProgressBar:
         self._progress: Progress | None = None
         self._task = None
         if enabled:
+            # rich.progress costs ~10 ms to import: only a run that draws a bar pays it.
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._progress = Progress(
                 TextColumn("checking"),
                 BarColumn(),
