@@ -27,6 +27,7 @@ from ringlitmus.cache import Cache, cache_key
 from ringlitmus.errors import LitmusError, UsageError
 from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
+from ringlitmus.process import tune_garbage_collector
 from ringlitmus.records import variant_from_data, variant_to_data
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
 
@@ -97,7 +98,7 @@ def run_files(
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_ignore_interrupts,
+        initializer=_start_worker,
     )
     finished = False
     try:
@@ -148,8 +149,9 @@ def check_in_order(
     return [done[index] for index in sorted(done)], interrupted
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    tune_garbage_collector()
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:

@@ -1,0 +1,20 @@
+"""Process-wide settings for a ringlitmus run (the command, or a `-j` worker)."""
+
+from __future__ import annotations
+
+import gc
+
+# Young objects collected after this many allocations (Python's default is 700).
+YOUNG_GENERATION_THRESHOLD = 50_000
+
+
+def tune_garbage_collector() -> None:
+    """Collect cyclic garbage less often.
+
+    Building an encoding allocates millions of short-lived objects but almost no cycles (they
+    are freed by reference counting), and at Python's default thresholds the collector kept
+    scanning the survivors: 1.1 s of an 8 s run at N=128, ~0.1 s at N=32. Peak memory is the
+    same with this threshold (measured at N=32 and N=128).
+    """
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
