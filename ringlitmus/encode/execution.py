@@ -23,8 +23,13 @@ from ringlitmus.encode.terms import (
     any_of,
     as_bool,
     compare,
+    mk_at_most_one,
+    mk_bool,
+    mk_compare,
     mk_eq,
     mk_implies,
+    mk_int,
+    mk_less,
     mk_not,
 )
 from ringlitmus.semantics import Event, EventKind, EventStructure, Tag
@@ -93,17 +98,17 @@ def _constrain_addresses(execution: Execution) -> None:
             continue
         inside = z3.Or([address == cell for cell in cells])
         execution.inside[event_id] = inside
-        execution.in_bounds.append(z3.Implies(as_bool(execution.executes[event_id]), inside))
+        execution.in_bounds.append(mk_implies(as_bool(execution.executes[event_id]), inside))
 
 
 def _encode_coherence(execution: Execution, writes: list[Event], cells: WritesByCell) -> None:
     for write in writes:
-        clock = z3.Int(f"co(e{write.id})")
+        clock = mk_int(f"co(e{write.id})")
         execution.clocks[write.id] = clock
         if Tag.INIT in write.tags:
-            execution.constraints.append(clock == 0)
+            execution.constraints.append(mk_compare(ir.CmpOp.EQ, clock, 0))
         else:
-            execution.constraints.append(clock >= 1)
+            execution.constraints.append(mk_compare(ir.CmpOp.GE, clock, 1))
     for first in writes:
         for second in cells.at(first.address):
             if second.id <= first.id:
@@ -124,7 +129,7 @@ def _encode_coherence(execution: Execution, writes: list[Event], cells: WritesBy
                     execution.co[(earlier.id, later.id)] = both
                 else:
                     execution.co[(earlier.id, later.id)] = all_of(
-                        (both, execution.clocks[earlier.id] < execution.clocks[later.id])
+                        (both, mk_less(execution.clocks[earlier.id], execution.clocks[later.id]))
                     )
 
 
@@ -140,7 +145,7 @@ def _encode_reads_from(execution: Execution, reads: list[Event], cells: WritesBy
             possible = all_of((execution.executes[write.id], execution.executes[read.id], same))
             if possible is False:
                 continue
-            variable = z3.Bool(f"rf(e{write.id},e{read.id})")
+            variable = mk_bool(f"rf(e{write.id},e{read.id})")
             execution.rf[(write.id, read.id)] = variable
             sources.append(variable)
             same_value = mk_eq(execution.symbols.read_value(read.id), execution.value(write))
@@ -153,11 +158,11 @@ def _encode_reads_from(execution: Execution, reads: list[Event], cells: WritesBy
             # here so that outcomes.py can find such an execution (and then give no verdict).
             executes = z3.And(executes, execution.inside[read.id])
         if not sources:
-            execution.constraints.append(z3.Not(executes))
+            execution.constraints.append(mk_not(executes))
             continue
         execution.constraints.append(mk_implies(executes, as_bool(any_of(sources))))
         if len(sources) > 1:
-            execution.constraints.append(z3.AtMost(*sources, 1))
+            execution.constraints.append(mk_at_most_one(sources))
 
 
 def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesByCell) -> None:
@@ -169,7 +174,7 @@ def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesBy
         sources = sources_of.get(read.id)
         if not sources:
             continue
-        source_clock = z3.Int(f"rf-co(e{read.id})")
+        source_clock = mk_int(f"rf-co(e{read.id})")
         execution.source_clocks[read.id] = source_clock
         for write_id in sources:
             execution.constraints.append(
@@ -189,7 +194,7 @@ def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesBy
                     execution.executes[read.id],
                     execution.executes[write.id],
                     same,
-                    source_clock < execution.clocks[write.id],
+                    mk_less(source_clock, execution.clocks[write.id]),
                 )
             )
             if condition is not False:
@@ -198,7 +203,7 @@ def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesBy
 
 def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
     for address, cell in execution.structure.cells.items():
-        final = z3.Int(f"final({cell})")
+        final = mk_int(f"final({cell})")
         execution.final_cells[cell] = final
         candidates = [
             write
@@ -212,7 +217,9 @@ def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
                     (
                         execution.executes[other.id],
                         compare(ir.CmpOp.EQ, execution.addresses[other.id], address),
-                        execution.clocks[other.id] > execution.clocks[write.id],
+                        mk_compare(
+                            ir.CmpOp.GT, execution.clocks[other.id], execution.clocks[write.id]
+                        ),
                     )
                 )
                 for other in candidates
@@ -227,7 +234,7 @@ def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
 
 
 def _not(condition: Cond) -> Cond:
-    return (not condition) if isinstance(condition, bool) else z3.Not(condition)
+    return (not condition) if isinstance(condition, bool) else mk_not(condition)
 
 
 def encode_condition(execution: Execution, condition: ir.Condition) -> Cond:

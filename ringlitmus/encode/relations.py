@@ -24,8 +24,8 @@ from ringlitmus.encode.static import (
     Raw,
     reduce_static,
 )
-from ringlitmus.encode.terms import Cond, as_bool, mk_implies, mk_less
-from ringlitmus.ir import FenceKind
+from ringlitmus.encode.terms import Cond, as_bool, mk_compare, mk_implies, mk_int, mk_less
+from ringlitmus.ir import CmpOp, FenceKind
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind, BaseRelation, BaseSet
 from ringlitmus.semantics import Event, EventKind, Pairs, Tag
@@ -443,7 +443,7 @@ class RelationEncoder:
             if a not in clock or b not in clock:
                 continue  # a read with no write to read from never executes
             into_write = self.structure.events[b].kind is EventKind.WRITE
-            edge = clock[a] < clock[b] if into_write else clock[a] <= clock[b]
+            edge = mk_compare(CmpOp.LT if into_write else CmpOp.LE, clock[a], clock[b])
             term = conditions.term(condition)
             constraints.append(edge if term is True else mk_implies(as_bool(term), edge))
         return constraints
@@ -470,7 +470,7 @@ class RelationEncoder:
         for (a, b), condition in edges:
             for event in (a, b):
                 if event not in clocks:
-                    clocks[event] = z3.Int(f"{name}(e{event})")
+                    clocks[event] = mk_int(f"{name}(e{event})")
             edge = mk_less(clocks[a], clocks[b])
             constraints.append(edge if condition is True else mk_implies(condition, edge))
         return constraints

@@ -76,8 +76,9 @@ def mk_less(left: z3.ArithRef, right: z3.ArithRef) -> z3.BoolRef:
 
 def _int_ast(value: Num) -> z3.Ast:  # type: ignore[name-defined]
     if isinstance(value, int):
-        context = _context()
-        return z3.Z3_mk_numeral(context.ref(), str(value), z3.IntSort(context).ast)
+        # The Int sort belongs to the context (its arithmetic keeps it): no wrapper needed.
+        reference = _context().ref()
+        return z3.Z3_mk_numeral(reference, str(value), z3.Z3_mk_int_sort(reference))
     return value.as_ast()
 
 
@@ -85,6 +86,60 @@ def mk_eq(left: Num, right: Num) -> z3.BoolRef:
     """Z3 `left == right` on integer terms or Python ints."""
     context = _context()
     return z3.BoolRef(z3.Z3_mk_eq(context.ref(), _int_ast(left), _int_ast(right)), context)
+
+
+def mk_int(name: str) -> z3.ArithRef:
+    """`z3.Int(name)`."""
+    context = _context()
+    reference = context.ref()
+    symbol = z3.Z3_mk_string_symbol(reference, name)
+    return z3.ArithRef(z3.Z3_mk_const(reference, symbol, z3.Z3_mk_int_sort(reference)), context)
+
+
+def mk_bool(name: str) -> z3.BoolRef:
+    """`z3.Bool(name)`."""
+    context = _context()
+    reference = context.ref()
+    symbol = z3.Z3_mk_string_symbol(reference, name)
+    return z3.BoolRef(z3.Z3_mk_const(reference, symbol, z3.Z3_mk_bool_sort(reference)), context)
+
+
+def mk_at_most_one(terms: list[z3.BoolRef]) -> z3.BoolRef:
+    """`z3.AtMost(*terms, 1)`."""
+    context = _context()
+    return z3.BoolRef(z3.Z3_mk_atmost(context.ref(), len(terms), _array(terms), 1), context)
+
+
+# The C function for each comparison, and the one Python's operator reflection turns it into
+# when the left side is a plain int (`1 < x` is `x > 1`): z3's operators build exactly these.
+_COMPARISONS = {
+    CmpOp.EQ: z3.Z3_mk_eq,
+    CmpOp.LT: z3.Z3_mk_lt,
+    CmpOp.LE: z3.Z3_mk_le,
+    CmpOp.GT: z3.Z3_mk_gt,
+    CmpOp.GE: z3.Z3_mk_ge,
+}
+_REFLECTED = {
+    CmpOp.EQ: CmpOp.EQ,
+    CmpOp.NE: CmpOp.NE,
+    CmpOp.LT: CmpOp.GT,
+    CmpOp.LE: CmpOp.GE,
+    CmpOp.GT: CmpOp.LT,
+    CmpOp.GE: CmpOp.LE,
+}
+
+
+def mk_compare(op: CmpOp, left: Num, right: Num) -> z3.BoolRef:
+    """The term z3's operator builds for `left OP right` (at least one side a Z3 term)."""
+    if isinstance(left, int):
+        op, left, right = _REFLECTED[op], right, left
+    context = _context()
+    reference = context.ref()
+    if op is CmpOp.NE:
+        pair = (z3.Ast * 2)(_int_ast(left), _int_ast(right))
+        return z3.BoolRef(z3.Z3_mk_distinct(reference, 2, pair), context)
+    make = _COMPARISONS[op]
+    return z3.BoolRef(make(reference, _int_ast(left), _int_ast(right)), context)
 
 
 def assert_all(solver: z3.Solver, constraints: Iterable[z3.BoolRef]) -> None:
@@ -129,7 +184,7 @@ def negation(condition: Cond) -> Cond:
 
 def equal(left: Num, right: Num) -> Cond:
     """`left == right`, folded when both are integers."""
-    return left == right  # type: ignore[return-value]
+    return compare(CmpOp.EQ, left, right)
 
 
 def as_bool(condition: Cond) -> z3.BoolRef:
@@ -143,17 +198,7 @@ def compare(op: CmpOp, left: Num, right: Num) -> Cond:
     """Integer comparison as a condition."""
     if isinstance(left, int) and isinstance(right, int):
         return apply_cmp(op, left, right)
-    if op is CmpOp.EQ:
-        return left == right  # type: ignore[return-value]
-    if op is CmpOp.NE:
-        return left != right  # type: ignore[return-value]
-    if op is CmpOp.LT:
-        return left < right  # type: ignore[operator,return-value]
-    if op is CmpOp.LE:
-        return left <= right  # type: ignore[operator,return-value]
-    if op is CmpOp.GT:
-        return left > right  # type: ignore[operator,return-value]
-    return left >= right  # type: ignore[operator,return-value]
+    return mk_compare(op, left, right)
 
 
 # Bitwise operations go through 64-bit vectors; litmus values are small and non-negative.
@@ -186,7 +231,7 @@ class SymbolicTranslator:
     def read_value(self, event: int) -> z3.ArithRef:
         """The Z3 variable for what read `event` returns."""
         if event not in self.read_values:
-            self.read_values[event] = z3.Int(f"val(e{event})")
+            self.read_values[event] = mk_int(f"val(e{event})")
         return self.read_values[event]
 
     def value(self, value: Value) -> Num:
@@ -258,7 +303,7 @@ class SymbolicTranslator:
             result = self.guard(guard.definition)
         elif isinstance(guard, Choice):
             if guard.name not in self.choices:
-                self.choices[guard.name] = z3.Bool(f"choice({guard.name})")
+                self.choices[guard.name] = mk_bool(f"choice({guard.name})")
             result = self.choices[guard.name]
         elif isinstance(guard, Cmp):
             result = compare(guard.op, self.value(guard.left), self.value(guard.right))
