@@ -17,6 +17,7 @@ import lark
 from lark import Lark
 
 from ringlitmus.cache import default_cache_dir
+from ringlitmus.frontends.lexer import TerminalContextualLexer
 
 _HERE = Path(__file__).resolve().parent
 
@@ -28,6 +29,7 @@ def open_grammar(name: str, **options: object) -> Lark:
         rel_to=str(_HERE / name),
         parser="lalr",
         cache=_cache_file(name),
+        _plugins={"ContextualLexer": TerminalContextualLexer},
         **options,  # type: ignore[arg-type]
     )
 

@@ -1,0 +1,108 @@
+"""Lark's contextual lexer, with each terminal's pattern compiled once instead of once per state.
+
+Lark gives every LALR state a scanner: one regular expression, the alternation of the
+terminals the state accepts (and one more for the keywords a name may be). The ring grammar
+needs ~55 of them and compiling them was ~40 ms of every run, more than lexing a file.
+Alternation in Python's `re` takes the first alternative that matches, in order, so trying
+each accepted terminal's own pattern in lark's order finds the same token; the patterns are
+compiled once per process and shared by every state. Everything else (line counting,
+callbacks, errors) is lark's own code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark.lexer import (
+    BasicLexer,
+    CallChain,
+    ContextualLexer,
+    PatternRE,
+    PatternStr,
+    TerminalDef,
+    UnlessCallback,
+)
+
+_COMPILED: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def _compiled(regexp: str, flags: int) -> re.Pattern[str]:
+    key = (regexp, flags)
+    if key not in _COMPILED:
+        _COMPILED[key] = re.compile(regexp, flags)
+    return _COMPILED[key]
+
+
+class TerminalScanner:
+    """What lark's Scanner answers (`match`, `fullmatch`, `allowed_types`), one pattern per
+    terminal, tried in the order lark's alternation would try them."""
+
+    def __init__(self, terminals: list[TerminalDef], flags: int) -> None:
+        self.allowed_types = {terminal.name for terminal in terminals}
+        self._patterns = [
+            (terminal.name, _compiled(terminal.pattern.to_regexp(), flags))
+            for terminal in terminals
+        ]
+
+    def match(self, text: Any, position: int) -> tuple[str, str] | None:
+        """The first terminal matching at `position` of a lark TextSlice, with its text."""
+        for name, pattern in self._patterns:
+            found = pattern.match(text.text, position, text.end)
+            if found:
+                return found.group(0), name
+        return None
+
+    def fullmatch(self, text: str) -> str | None:
+        """The first terminal matching all of `text` (a keyword that looked like a name)."""
+        for name, pattern in self._patterns:
+            if pattern.fullmatch(text):
+                return name
+        return None
+
+
+class TerminalLexer(BasicLexer):
+    """lark's BasicLexer with a TerminalScanner in place of its Scanner."""
+
+    def _build_scanner(self) -> TerminalScanner:  # type: ignore[override]
+        terminals, callbacks = _keywords(self.terminals, self.g_regex_flags)
+        self.callback = dict(callbacks)
+        for kind, user_callback in self.user_callbacks.items():
+            if kind in self.callback:  # as lark chains them
+                self.callback[kind] = CallChain(
+                    self.callback[kind], user_callback, lambda token, kind=kind: token.type == kind
+                )
+            else:
+                self.callback[kind] = user_callback
+        return TerminalScanner(terminals, self.g_regex_flags)
+
+
+class TerminalContextualLexer(ContextualLexer):
+    """lark's ContextualLexer, whose per-state lexers are TerminalLexers."""
+
+    BasicLexer = TerminalLexer
+
+
+def _keywords(
+    terminals: list[TerminalDef], flags: int
+) -> tuple[list[TerminalDef], dict[str, UnlessCallback]]:
+    """lark's `_create_unless`: a string terminal that a regexp terminal of the same priority
+    also matches (`load` and NAME) is lexed as the regexp and renamed by a callback."""
+    patterns = [terminal for terminal in terminals if isinstance(terminal.pattern, PatternRE)]
+    strings = [terminal for terminal in terminals if isinstance(terminal.pattern, PatternStr)]
+    embedded: set[str] = set()
+    callbacks: dict[str, UnlessCallback] = {}
+    for regexp in patterns:
+        unless = []
+        compiled = _compiled(regexp.pattern.to_regexp(), flags)
+        for string in strings:
+            if string.priority != regexp.priority:
+                continue
+            found = compiled.match(string.pattern.value)
+            if found and found.group(0) == string.pattern.value:
+                unless.append(string)
+                if string.pattern.flags <= regexp.pattern.flags:
+                    embedded.add(string.name)
+        if unless:
+            callbacks[regexp.name] = UnlessCallback(TerminalScanner(unless, flags))  # type: ignore[arg-type]
+    return [terminal for terminal in terminals if terminal.name not in embedded], callbacks

@@ -1,0 +1,82 @@
+"""frontends/lexer.py lexes exactly as lark's own contextual lexer: same tokens, same trees,
+same errors, on every litmus file at hand and on broken versions of them."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from ringlitmus.frontends import herd_architecture
+from ringlitmus.frontends.grammars import open_grammar
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAMMARS = {
+    None: ("ring.lark", {"maybe_placeholders": True}),
+    "AArch64": ("aarch64.lark", {}),
+    "X86": ("x86.lark", {}),
+    "C": ("c.lark", {}),
+}
+
+
+def corpus() -> list[Path]:
+    files = sorted(ROOT.glob("litmus/**/*.litmus")) + sorted(ROOT.glob("litmus/**/*.prelude"))
+    files += sorted((ROOT / "tests" / "data").rglob("*.litmus"))
+    catalogue = os.environ.get("RINGLITMUS_HERD_CATALOGUE")
+    if catalogue:
+        for family in ("aarch64", "x86", "linux"):
+            files += sorted(Path(catalogue, family, "tests").glob("*.litmus"))[:40]
+    return files
+
+
+@cache
+def parsers(architecture: str | None) -> tuple[Lark, Lark]:
+    """(ours, lark's) for one grammar."""
+    name, options = GRAMMARS[architecture]
+    ours = open_grammar(name, propagate_positions=True, **options)
+    here = ROOT / "ringlitmus" / "frontends" / name
+    theirs = Lark.open(str(here), parser="lalr", propagate_positions=True, **options)
+    return ours, theirs
+
+
+def tokens(tree: Tree) -> Iterator[tuple[str, str, int | None, int | None, int | None]]:
+    for token in tree.scan_values(lambda value: isinstance(value, Token)):
+        yield token.type, str(token), token.line, token.column, token.end_pos
+
+
+def outcome(parser: Lark, text: str) -> object:
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as error:
+        expected = getattr(error, "expected", None) or getattr(error, "allowed", None)
+        return type(error).__name__, error.line, error.column, sorted(expected or ())
+    return tree, list(tokens(tree))
+
+
+def mutations(text: str, seed: int) -> Iterator[str]:
+    """A few broken versions: a character dropped, doubled or replaced by punctuation."""
+    generator = random.Random(seed)
+    for _ in range(6):
+        if not text:
+            return
+        at = generator.randrange(len(text))
+        yield text[:at] + text[at + 1 :]
+        yield text[:at] + text[at] + text[at:]
+        yield text[:at] + generator.choice("&|;:{}()[]<>=!~,.#/\\\"'0x-") + text[at + 1 :]
+
+
+@pytest.mark.parametrize("path", corpus(), ids=lambda path: path.name)
+def test_same_tokens_trees_and_errors_as_larks_lexer(path: Path) -> None:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    architecture = herd_architecture(text)
+    if architecture not in GRAMMARS:
+        pytest.skip(f"{architecture} tests have no grammar")
+    ours, theirs = parsers(architecture)
+    for version in [text, *mutations(text, seed=len(text))]:
+        assert outcome(ours, version) == outcome(theirs, version)
