@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedInput
 
 from ringlitmus.frontends import herd_architecture
 from ringlitmus.frontends.grammars import open_grammar
+from ringlitmus.frontends.lexer import TerminalContextualLexer
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAMMARS = {
@@ -36,13 +37,18 @@ def corpus() -> list[Path]:
 
 
 @cache
-def parsers(architecture: str | None) -> tuple[Lark, Lark]:
-    """(ours, lark's) for one grammar."""
+def parsers(architecture: str | None) -> tuple[Lark, Lark, Lark]:
+    """Ours loaded from lark's cache (lexers made lazily), ours built from the grammar (made
+    and validated by lark up front), and lark's own, for one grammar."""
     name, options = GRAMMARS[architecture]
-    ours = open_grammar(name, propagate_positions=True, **options)
-    here = ROOT / "ringlitmus" / "frontends" / name
-    theirs = Lark.open(str(here), parser="lalr", propagate_positions=True, **options)
-    return ours, theirs
+    open_grammar(name, propagate_positions=True, **options)  # writes lark's cache if need be
+    cached = open_grammar(name, propagate_positions=True, **options)
+    assert not cached.parser.lexer.lexers, "loaded from the cache, no state's lexer is made yet"
+    here = str(ROOT / "ringlitmus" / "frontends" / name)
+    plugins = {"ContextualLexer": TerminalContextualLexer}
+    built = Lark.open(here, parser="lalr", propagate_positions=True, _plugins=plugins, **options)
+    theirs = Lark.open(here, parser="lalr", propagate_positions=True, **options)
+    return cached, built, theirs
 
 
 def tokens(tree: Tree) -> Iterator[tuple[str, str, int | None, int | None, int | None]]:
@@ -77,6 +83,8 @@ def test_same_tokens_trees_and_errors_as_larks_lexer(path: Path) -> None:
     architecture = herd_architecture(text)
     if architecture not in GRAMMARS:
         pytest.skip(f"{architecture} tests have no grammar")
-    ours, theirs = parsers(architecture)
+    cached, built, theirs = parsers(architecture)
     for version in [text, *mutations(text, seed=len(text))]:
-        assert outcome(ours, version) == outcome(theirs, version)
+        expected = outcome(theirs, version)
+        assert outcome(cached, version) == expected
+        assert outcome(built, version) == expected
