@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 # Young objects collected after this many allocations (Python's default is 700).
 YOUNG_GENERATION_THRESHOLD = 50_000
@@ -18,3 +19,14 @@ def tune_garbage_collector() -> None:
     """
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
+
+
+def skip_unused_imports() -> None:
+    """Keep lark from importing `regex`, the optional third-party module, in this process.
+
+    lark imports it at start-up whenever it is installed (10-15 ms of every run) though only
+    its `regex=True` option uses it, and ringlitmus never sets that option. Blocking a module
+    in sys.modules is Python's documented way to make its import fail; a process that already
+    imported it keeps it. Only the program and its workers call this, never the library.
+    """
+    sys.modules.setdefault("regex", None)  # type: ignore[arg-type]

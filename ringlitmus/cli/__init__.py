@@ -21,7 +21,7 @@ from ringlitmus.cli.check import check
 from ringlitmus.cli.common import EXIT_CODES_HELP, ExitCode, exit_code
 from ringlitmus.cli.diff import diff
 from ringlitmus.cli.export import export
-from ringlitmus.process import tune_garbage_collector
+from ringlitmus.process import skip_unused_imports, tune_garbage_collector
 
 __all__ = ["ExitCode", "exit_code", "main", "run"]
 
@@ -48,6 +48,7 @@ def run() -> NoReturn:
     30-70 ms (more for a large ring) that no one should wait for. mypy ends the same way.
     """
     tune_garbage_collector()
+    skip_unused_imports()
     try:
         main(prog_name="ringlitmus")
         code: int | str | None = 0
