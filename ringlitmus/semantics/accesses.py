@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
@@ -38,6 +39,15 @@ from ringlitmus.symbolic import (
 )
 
 
+@dataclass(frozen=True)
+class CtrlRow:
+    """The control dependencies into events under one guard (see MemoryAccesses.ctrl_row)."""
+
+    guard: Guard
+    ctrl: list[tuple[int, Guard]]
+    pick_ctrl: list[tuple[int, Guard]]
+
+
 class MemoryAccesses:
     """The memory-access half of a thread runner (see `thread.ThreadRunner`).
 
@@ -55,6 +65,7 @@ class MemoryAccesses:
 
     ctrl: Provenance
     pick_ctrl: Provenance
+    ctrl_rows: dict[int, CtrlRow]
     conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]]
     closures: dict[Guard, frozenset[Guard]]
 
@@ -85,11 +96,28 @@ class MemoryAccesses:
             fence,
             span,
         )
-        for source, condition in self.ctrl.items():
-            self.structure.ctrl[(source, event.id)] = self.both(condition, event.guard)
-        for source, condition in self.pick_ctrl.items():
-            self.structure.pick_ctrl_dep[(source, event.id)] = self.both(condition, event.guard)
+        row = self.ctrl_row(event.guard)
+        for source, condition in row.ctrl:
+            self.structure.ctrl[(source, event.id)] = condition
+        for source, condition in row.pick_ctrl:
+            self.structure.pick_ctrl_dep[(source, event.id)] = condition
         return event
+
+    def ctrl_row(self, guard: Guard) -> CtrlRow:
+        """The ctrl (and pick) conditions into an event under `guard`, from every read a
+        branch so far depended on. The events between two branches mostly share their guard,
+        so the row is made once for them (branch() forgets the rows)."""
+        row = self.ctrl_rows.get(id(guard))
+        if row is None or row.guard is not guard:
+            row = self.ctrl_rows[id(guard)] = CtrlRow(
+                guard,
+                [(source, self.both(condition, guard)) for source, condition in self.ctrl.items()],
+                [
+                    (source, self.both(condition, guard))
+                    for source, condition in self.pick_ctrl.items()
+                ],
+            )
+        return row
 
     def both(self, condition: Guard, guard: Guard) -> Guard:
         """`conjoin(condition, guard)`, remembered: a control dependency reaches every later

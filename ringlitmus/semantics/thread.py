@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
-from ringlitmus.semantics.accesses import MemoryAccesses
+from ringlitmus.semantics.accesses import CtrlRow, MemoryAccesses
 from ringlitmus.semantics.events import (
     EventKind,
     EventStructure,
@@ -47,6 +47,7 @@ class ThreadRunner(MemoryAccesses):
         self.pending: dict[str, list[tuple[Guard, dict[str, RegisterState]]]] = {}
         self.ctrl: Provenance = {}
         self.pick_ctrl: Provenance = {}
+        self.ctrl_rows: dict[int, CtrlRow] = {}
         self.stores: list[StoreRecord] = []
         self.exclusive_load: list[tuple[int, Guard]] = []
         self.conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]] = {}
@@ -250,6 +251,7 @@ class ThreadRunner(MemoryAccesses):
             taken: Guard = self.guard
         else:
             condition = self.condition(instruction.condition, instruction.span)
+            self.ctrl_rows.clear()  # the control dependencies change here
             for source, guard in condition.deps.items():
                 self.ctrl[source] = disjoin(
                     self.ctrl.get(source, False), conjoin(self.guard, guard)
