@@ -1,6 +1,6 @@
 """Measure what a developer feels: whole-process wall time and peak memory of ringlitmus runs.
 
-    python bench/run.py                 # everything, median of 3 runs each
+    python bench/run.py                 # everything, median of 5 runs each, round-robin
     python bench/run.py --runs 5 --max-n 32 --only ring
 
 Each case is a separate `ringlitmus` process (so start-up, imports and grammar building are
@@ -141,17 +141,27 @@ def run_once(case: Case) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def measure(case: Case, runs: int) -> Measurement:
-    """Median of `runs` runs; targets looked up by name."""
-    walls, peaks, codes = [], [], []
-    run_once(case)  # warm-up, not counted: bytecode and lark's table cache get written
+def measure_all(found: list[Case], runs: int) -> list[Measurement]:
+    """Each case `runs` times, round-robin: this machine's speed drifts by a third over
+    minutes, and interleaving makes every case see the same drift (a case's runs back to back
+    would all land in one slow or fast stretch)."""
+    for case in found:
+        run_once(case)  # warm-up, not counted: bytecode and lark's table cache get written
+    samples: dict[str, list[tuple[float, float, int]]] = {case.name: [] for case in found}
     for _ in range(runs):
-        wall, peak, code = run_once(case)
-        walls.append(wall)
-        peaks.append(peak)
-        codes.append(code)
-        if wall == float("inf"):
-            break
+        for case in found:
+            timings = samples[case.name]
+            if timings and timings[-1][0] == float("inf"):
+                continue  # timed out once: not again
+            timings.append(run_once(case))
+    return [summarize(case, samples[case.name]) for case in found]
+
+
+def summarize(case: Case, timings: list[tuple[float, float, int]]) -> Measurement:
+    """Median wall time and peak RSS of a case's runs; targets looked up by name."""
+    walls = [wall for wall, _, _ in timings]
+    peaks = [peak for _, peak, _ in timings]
+    codes = [code for _, _, code in timings]
     target = next((t for prefix, t in TARGETS.items() if case.name.startswith(prefix)), None)
     rss_target = next(
         (t for prefix, t in RSS_TARGET_MIB.items() if case.name.startswith(prefix)), None
@@ -191,7 +201,7 @@ def print_table(results: list[Measurement]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per case (median)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per case (median)")
     parser.add_argument("--max-n", type=int, default=max(RING_SIZES), help="largest ring")
     parser.add_argument(
         "--only",
@@ -202,12 +212,7 @@ def main() -> int:
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     options = parser.parse_args()
     selected = set(options.only or ("floor", "seed", "ring", "catalogue"))
-    results = []
-    for case in cases(selected, options.max_n):
-        result = measure(case, options.runs)
-        results.append(result)
-        print_table([result])
-    print()
+    results = measure_all(cases(selected, options.max_n), options.runs)
     print_table(results)
     report = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
