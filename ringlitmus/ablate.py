@@ -19,13 +19,14 @@ in turn (to acquire-PC or acquire, to release) to see which single change would 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from itertools import combinations
 
 from ringlitmus import ir
 from ringlitmus.encode.solver import Verdict
 from ringlitmus.explain import ExplainOptions, Explanation, explain_outcome
+from ringlitmus.frozen import frozen
 from ringlitmus.orderings import (
     Site,
     SiteKey,
@@ -44,7 +45,7 @@ class Necessity(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@frozen
 class AblateOptions:
     """Limits: `timeout_s` for the whole analysis, `rlimit` per query, `max_checks` in all."""
 
@@ -55,7 +56,7 @@ class AblateOptions:
     explain_redundant: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """One change to one site and what it does: which watched outcomes become (un)reachable.
 
@@ -69,7 +70,7 @@ class Change:
     reached: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteResult:
     """One ordering: removing it, its partial weakenings, and (when redundant) what still
     forbids the outcome without it."""
@@ -81,7 +82,7 @@ class SiteResult:
     still_forbidden: Explanation | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class VariantAblation:
     """The analysis of one variant.
 
@@ -114,7 +115,7 @@ class VariantAblation:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Ablation:
     """The analysis of a file's selected variants."""
 

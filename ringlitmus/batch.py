@@ -18,13 +18,14 @@ import hashlib
 import os
 import signal
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ringlitmus import __version__, ir, outcomes
 from ringlitmus.cache import Cache, cache_key
 from ringlitmus.errors import LitmusError, UsageError
+from ringlitmus.frozen import frozen
 from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
 from ringlitmus.process import skip_unused_imports, tune_garbage_collector
@@ -38,7 +39,7 @@ LITMUS_SUFFIX = ".litmus"
 PRELUDE_SUFFIX = ".prelude"
 
 
-@dataclass(frozen=True)
+@frozen
 class BatchOptions:
     """What every file of a run is checked with; `cache` None means `--no-cache`; `tool` is
     the code's fingerprint in cache keys (None: `tool_fingerprint()` of this process)."""

@@ -20,10 +20,11 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from ringlitmus.frozen import frozen
 
 CACHE_FORMAT = 1
 CACHE_DIRECTORY_VARIABLE = "RINGLITMUS_CACHE_DIR"
@@ -77,7 +78,7 @@ def cache_key(parts: Mapping[str, object]) -> str:
     return hashlib.sha256(_canonical(normal_form(dict(parts))).encode("ascii")).hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen
 class Cache:
     """A directory of JSON entries, one per key."""
 

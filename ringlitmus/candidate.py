@@ -8,7 +8,7 @@ turned into words (`bob` from an acquire: "acquire").
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import z3
 
@@ -16,6 +16,7 @@ from ringlitmus import ir
 from ringlitmus.encode.execution import Execution
 from ringlitmus.encode.explain import axiom_steps, derivation, holds, step_name, true_pairs
 from ringlitmus.encode.relations import RelationEncoder
+from ringlitmus.frozen import frozen
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind, BaseRelation
 from ringlitmus.outcomes import observed_terms, read_state
@@ -44,7 +45,7 @@ _TAG_WORDS = {
 _COMMUNICATION = {BaseRelation.RF, BaseRelation.CO, BaseRelation.FR}
 
 
-@dataclass(frozen=True)
+@frozen
 class EventView:
     """One executed event as a person reads it: `c: W gfn2.flags = 1 (release)`."""
 
@@ -58,7 +59,7 @@ class EventView:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Edge:
     """`source -relation-> target`; `detail` says which part of the relation holds."""
 
@@ -68,7 +69,7 @@ class Edge:
     detail: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class CandidateExecution:
     """A candidate execution, concrete: what ran, what each read returned, rf, co, edges.
 

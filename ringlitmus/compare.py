@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ringlitmus.batch import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.errors import UsageError
+from ringlitmus.frozen import frozen
 from ringlitmus.reports import FileReport
 from ringlitmus.reports.diff import Diff, compare, compare_variants
 from ringlitmus.revisions import (
@@ -40,7 +40,7 @@ class Side(Enum):
     NEW = "new"
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """One file to check for one side."""
 
@@ -50,7 +50,7 @@ class Source:
     shown: str
 
 
-@dataclass(frozen=True)
+@frozen
 class DiffPlan:
     """The files of both sides; `variants` when two variants of one file are compared;
     `copies` maps a directory holding a revision's files to the revision's name."""

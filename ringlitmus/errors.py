@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ringlitmus.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Span:
     """Where something sits in a source file (1-based line and column)."""
 

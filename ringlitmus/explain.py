@@ -22,8 +22,6 @@ Why an unreachable outcome is unreachable, and why the answer is sound:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import z3
 
 from ringlitmus import ir
@@ -50,6 +48,7 @@ from ringlitmus.encode.solver import (
     new_solver,
 )
 from ringlitmus.encode.terms import as_bool, negation
+from ringlitmus.frozen import frozen
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import Axiom, AxiomKind, BaseRelation, Model
 from ringlitmus.outcomes import MODELS, judge
@@ -62,7 +61,7 @@ _FILTERS = (BaseRelation.EXT, BaseRelation.INT, BaseRelation.LOC, BaseRelation.S
 COUNT_LIMIT = 16
 
 
-@dataclass(frozen=True)
+@frozen
 class ExplainOptions:
     """Which model, and the limits of each solver query."""
 
@@ -71,7 +70,7 @@ class ExplainOptions:
     rlimit: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Explanation:
     """Why one outcome of one variant is (un)reachable.
 

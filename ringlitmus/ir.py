@@ -6,10 +6,11 @@ variants, AArch64 register aliases) before building these; later stages never se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 
 from ringlitmus.errors import Span
+from ringlitmus.frozen import frozen
 
 # --------------------------------------------------------------------------- closed sets
 
@@ -124,28 +125,28 @@ class Format(Enum):
 # --------------------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True)
+@frozen
 class Const:
     """An integer literal."""
 
     value: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Reg:
     """A register of the enclosing thread, by canonical name (`X3`, `r0`, `NZCV`)."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Address:
     """The address of a declared location (for arrays, of element 0)."""
 
     location: str
 
 
-@dataclass(frozen=True)
+@frozen
 class BinOp:
     """Arithmetic on two expressions."""
 
@@ -154,7 +155,7 @@ class BinOp:
     right: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class FinalRegister:
     """A thread's register in the final state (final conditions only)."""
 
@@ -162,7 +163,7 @@ class FinalRegister:
     register: str
 
 
-@dataclass(frozen=True)
+@frozen
 class FinalLocation:
     """A memory cell's value in the final state (`x`, `gfn2.flags`, `ring[3]`)."""
 
@@ -173,7 +174,7 @@ Expr = Const | Reg | Address | BinOp
 Term = Const | Address | FinalRegister | FinalLocation
 
 
-@dataclass(frozen=True)
+@frozen
 class Compare:
     """`left op right` over expressions (in code) or terms (in final conditions)."""
 
@@ -182,7 +183,7 @@ class Compare:
     right: Expr | Term
 
 
-@dataclass(frozen=True)
+@frozen
 class BoolOp:
     """A connective: AND/OR over several operands, NOT over one."""
 
@@ -190,7 +191,7 @@ class BoolOp:
     operands: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Truth:
     """The constant condition `true` (herd's empty `exists ()`)."""
 
@@ -205,7 +206,7 @@ Condition = Compare | BoolOp | Truth
 CELL_SIZE = 8
 
 
-@dataclass(frozen=True)
+@frozen
 class Assign:
     """`dest = value`: MOV, ADD, EOR, CMP (into NZCV), DSL register arithmetic."""
 
@@ -214,7 +215,7 @@ class Assign:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Select:
     """`dest = condition ? if_true : if_false` (CSEL): the condition is a pick dependency."""
 
@@ -225,7 +226,7 @@ class Select:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Load:
     """`dest = [address]` with an ordering; `exclusive` for LDXR/LDAXR."""
 
@@ -236,7 +237,7 @@ class Load:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Store:
     """`[address] = value` with an ordering; STXR/STLXR write 0/1 success into `status`."""
 
@@ -248,7 +249,7 @@ class Store:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Rmw:
     """An atomic read-modify-write (SWP, CAS, LDADD, ...).
 
@@ -269,7 +270,7 @@ class Rmw:
     fully_ordered: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Fence:
     """A barrier instruction."""
 
@@ -277,7 +278,7 @@ class Fence:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Branch:
     """Jump forward to `target` when `condition` holds (None: always). Control dependency source."""
 
@@ -286,7 +287,7 @@ class Branch:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Label:
     """A branch target."""
 
@@ -299,7 +300,7 @@ Instruction = Assign | Select | Load | Store | Rmw | Fence | Branch | Label
 # --------------------------------------------------------------------------- programs and tests
 
 
-@dataclass(frozen=True)
+@frozen
 class LocationDecl:
     """A memory location, or an array of `size` cells, with initial values (Const or Address)."""
 
@@ -316,7 +317,7 @@ class LocationDecl:
         return tuple(f"{self.name}[{index}]" for index in range(len(self.initial)))
 
 
-@dataclass(frozen=True)
+@frozen
 class Thread:
     """One hardware thread: a name (`P0`, `CPU1`), a description, initial registers, code."""
 
@@ -327,7 +328,7 @@ class Thread:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Program:
     """The code and memory of one variant of a test."""
 
@@ -335,7 +336,7 @@ class Program:
     locations: tuple[LocationDecl, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Variant:
     """A named version of the program (`before`, `after`); `default` when a file has none."""
 
@@ -344,7 +345,7 @@ class Variant:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """A named final-state condition and what its author claims about it."""
 
@@ -354,7 +355,7 @@ class Outcome:
     span: Span | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Expectation:
     """`expect VARIANT [under MODEL]: OUTCOME reachable|unreachable`: the verdict the file
     carries, under one model or (`model` None) under every model."""
@@ -374,7 +375,7 @@ class Expectation:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Test:
     """A parsed litmus file: variants of one program, outcomes and the file's expectations.
 

@@ -13,11 +13,12 @@ span identify it in reports.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 
 from ringlitmus import ir
 from ringlitmus.errors import Span
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, FenceKind, Ordering
 
 # What a site can be weakened to; REMOVED is always the last, full weakening.
@@ -45,7 +46,7 @@ class SiteKind(Enum):
 SiteKey = tuple[int, int, SiteKind]
 
 
-@dataclass(frozen=True)
+@frozen
 class Site:
     """One ordering (or plain access) in the program and what it can be changed to.
 

@@ -8,7 +8,7 @@ reports render; nothing here prints.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import z3
 
@@ -24,11 +24,12 @@ from ringlitmus.encode.solver import (
     new_solver,
 )
 from ringlitmus.encode.terms import as_bool, assert_all, negation
+from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckOptions:
     """What to decide and within which limits."""
 
@@ -41,7 +42,7 @@ class CheckOptions:
     observation: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class OutcomeResult:
     """One outcome in one variant.
 
@@ -61,7 +62,7 @@ class OutcomeResult:
     always: Verdict | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class VariantResult:
     """All outcomes of one variant under one model, and its reachable final states when
     asked for."""
@@ -74,7 +75,7 @@ class VariantResult:
     model: str = "armv8"
 
 
-@dataclass(frozen=True)
+@frozen
 class TestResult:
     """A file's result: its variants, or the error that stopped it."""
 

@@ -14,17 +14,17 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ringlitmus.errors import UsageError
+from ringlitmus.frozen import frozen
 
 LITMUS_SUFFIX = ".litmus"
 PRELUDE_SUFFIX = ".prelude"
 _SYMLINK_MODE = "120000"
 
 
-@dataclass(frozen=True)
+@frozen
 class RevisionRange:
     """The sides of `--rev`: `old` and `new` revisions; `new` None is the work tree."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, CmpOp
 
 
@@ -37,7 +38,7 @@ def _cached_hash(cls: type) -> type:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class ReadValue:
     """The value returned by read event `event`."""
 
@@ -45,7 +46,7 @@ class ReadValue:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class Choice:
     """A free boolean the hardware picks (does a store-exclusive succeed?)."""
 
@@ -53,7 +54,7 @@ class Choice:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class Arith:
     """`left op right` on symbolic values."""
 
@@ -63,7 +64,7 @@ class Arith:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class Ite:
     """`condition ? then : otherwise`; register values merged where control flow joins."""
 
@@ -73,7 +74,7 @@ class Ite:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class Cmp:
     """`left op right` as a guard."""
 
@@ -83,7 +84,7 @@ class Cmp:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class Not:
     """Negation of a guard."""
 
@@ -91,7 +92,7 @@ class Not:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class All:
     """Conjunction of guards."""
 
@@ -99,7 +100,7 @@ class All:
 
 
 @_cached_hash
-@dataclass(frozen=True)
+@frozen
 class AnyOf:
     """Disjunction of guards."""
 

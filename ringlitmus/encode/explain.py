@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 
 import z3
@@ -20,13 +19,14 @@ import z3
 from ringlitmus.encode.relations import RelationEncoder
 from ringlitmus.encode.solver import CoreDecision, Verdict, decide_with_core
 from ringlitmus.encode.terms import Cond, as_bool, negation
+from ringlitmus.frozen import frozen
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind
 
 Pair = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@frozen
 class EdgeLiteral:
     """The assumption `literal` stands for "`pair` of `step` counts towards the axiom"."""
 

@@ -7,10 +7,11 @@ import functools
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import Enum
 
 import z3
+
+from ringlitmus.frozen import frozen
 
 
 class Verdict(Enum):
@@ -21,7 +22,7 @@ class Verdict(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@frozen
 class SolverOptions:
     """Limits for one query (wall-clock `timeout_s`, Z3's deterministic `rlimit`) and whether
     its constraints are all linear integer arithmetic (`linear`)."""
@@ -31,7 +32,7 @@ class SolverOptions:
     linear: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """A verdict, the model proving reachability, or the solver's reason for not deciding."""
 
@@ -110,7 +111,7 @@ def decide(solver: z3.Solver, assumptions: Sequence[z3.BoolRef] = ()) -> Decisio
     return Decision(Verdict.UNKNOWN, reason=reason)
 
 
-@dataclass(frozen=True)
+@frozen
 class CoreDecision:
     """A decision under named assumptions; when UNREACHABLE, the assumptions that sufficed."""
 

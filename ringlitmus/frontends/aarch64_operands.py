@@ -7,15 +7,14 @@ identity for the same reason; shifts (`LSL #3`) multiply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ringlitmus import ir
 from ringlitmus.errors import LitmusSyntaxError, Span
+from ringlitmus.frozen import frozen
 
 # --------------------------------------------------------------------------- written operands
 
 
-@dataclass(frozen=True)
+@frozen
 class RegisterOperand:
     """A register as written; `name` is canonical (`X3`), or None for WZR/XZR."""
 
@@ -23,7 +22,7 @@ class RegisterOperand:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ImmediateOperand:
     """`#n`."""
 
@@ -31,7 +30,7 @@ class ImmediateOperand:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class WordOperand:
     """A bare word: a label, a condition code, a barrier option, a shift/extend (`LSL #3`)."""
 
@@ -40,7 +39,7 @@ class WordOperand:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class MemoryOperand:
     """`[base, offset, extend]`; `writeback` for the pre-indexed `[Xn, #imm]!`."""
 
@@ -52,7 +51,7 @@ class MemoryOperand:
 Operand = RegisterOperand | ImmediateOperand | WordOperand | MemoryOperand
 
 
-@dataclass(frozen=True)
+@frozen
 class WrittenInstruction:
     """One instruction cell as written: mnemonic, operands, where it is."""
 

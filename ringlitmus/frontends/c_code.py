@@ -17,12 +17,13 @@ from itertools import count
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
 from ringlitmus.frontends.build import LocationTable
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
 
 # --------------------------------------------------------------------------- syntax tree
 
 
-@dataclass(frozen=True)
+@frozen
 class CInteger:
     """An integer literal."""
 
@@ -30,7 +31,7 @@ class CInteger:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CName:
     """A local variable, or a shared location's name (a parameter: its address)."""
 
@@ -38,7 +39,7 @@ class CName:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CDereference:
     """`*pointer`: an unmarked (plain C) access, or the location a primitive takes."""
 
@@ -46,7 +47,7 @@ class CDereference:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CAddressOf:
     """`&x`: a location's address."""
 
@@ -54,7 +55,7 @@ class CAddressOf:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CArithmetic:
     """`left op right` (`-x` is `0 - x`)."""
 
@@ -64,7 +65,7 @@ class CArithmetic:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CCompare:
     """`left op right` with a comparison operator."""
 
@@ -74,7 +75,7 @@ class CCompare:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CLogical:
     """`a && b`, `a || b`, `!a`."""
 
@@ -83,7 +84,7 @@ class CLogical:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CCall:
     """`name(arguments)`: a Linux primitive."""
 
@@ -95,7 +96,7 @@ class CCall:
 CExpr = CInteger | CName | CDereference | CAddressOf | CArithmetic | CCompare | CLogical | CCall
 
 
-@dataclass(frozen=True)
+@frozen
 class CDeclaration:
     """`int r0;`, `int r3 = 0;`, `int *r2;`."""
 
@@ -104,7 +105,7 @@ class CDeclaration:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CAssignment:
     """`r0 = expr;`."""
 
@@ -113,7 +114,7 @@ class CAssignment:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CPlainStore:
     """`*pointer = expr;`: an unmarked store."""
 
@@ -122,14 +123,14 @@ class CPlainStore:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CCallStatement:
     """`WRITE_ONCE(*x, 1);`, `smp_mb();`: a primitive whose value, if any, is dropped."""
 
     call: CCall
 
 
-@dataclass(frozen=True)
+@frozen
 class CIf:
     """`if (condition) then else otherwise`."""
 
@@ -142,7 +143,7 @@ class CIf:
 CStatement = CDeclaration | CAssignment | CPlainStore | CCallStatement | CIf
 
 
-@dataclass(frozen=True)
+@frozen
 class CFunction:
     """One thread's function: its parameters (shared locations) and body."""
 

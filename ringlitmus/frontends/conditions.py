@@ -10,7 +10,6 @@ only the front end knows what `x`, `CPU1.slot` or `0:X0` denote.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar, cast
 
@@ -21,6 +20,7 @@ from lark.visitors import merge_transformers
 from ringlitmus import ir
 from ringlitmus.errors import Span
 from ringlitmus.frontends.build import parse_integer, span_of
+from ringlitmus.frozen import frozen
 
 TransformerType = TypeVar("TransformerType", bound=Transformer[Token, object])
 
@@ -35,7 +35,7 @@ class TermSide(Enum):
     RIGHT = "right"
 
 
-@dataclass(frozen=True)
+@frozen
 class WrittenTerm:
     """A non-integer term as written, before the front end resolves it.
 

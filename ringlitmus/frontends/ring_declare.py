@@ -8,7 +8,6 @@ Using an undeclared one is an UndeclaredLocationError: a typo must not become a 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from ringlitmus import ir
 from ringlitmus.errors import (
@@ -37,9 +36,10 @@ from ringlitmus.frontends.ring_syntax import (
     VariantDefinition,
 )
 from ringlitmus.frontends.ring_values import describe
+from ringlitmus.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Declarations:
     """The variant-independent part of a test: `names` holds each param's default choice."""
 

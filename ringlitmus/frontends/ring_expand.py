@@ -51,6 +51,7 @@ from ringlitmus.frontends.ring_values import (
     negate,
     with_context,
 )
+from ringlitmus.frozen import frozen
 
 # Bounds on unrolling, so that `for i in 0..1000000000` is an error, not a hang. A litmus test
 # with more events than this is far beyond what a solver answers anyway.
@@ -96,7 +97,7 @@ class _Loop:
     stopped: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class _Frame:
     """Where expansion is: the scope, the call site instructions take their span from, the calls."""
 

@@ -46,9 +46,10 @@ from ringlitmus.frontends.ring_values import (
     operation_is_not,
     paste,
 )
+from ringlitmus.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Names:
     """Everything a name can denote outside a thread, for one variant.
 

@@ -7,13 +7,13 @@ common.lark's ConditionTransformer, because only then are threads and registers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from lark import Token, Tree
 
 from ringlitmus import ir
 from ringlitmus.errors import Span
+from ringlitmus.frozen import frozen
 
 # --------------------------------------------------------------------------- values
 
@@ -28,7 +28,7 @@ class OrderingWord(Enum):
     ACQ_REL = "acq_rel"
 
 
-@dataclass(frozen=True)
+@frozen
 class Barrier:
     """A barrier choice (`dmb ishld`, `isb`), or no barrier at all (`none`, kind None)."""
 
@@ -38,7 +38,7 @@ class Barrier:
 # --------------------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True)
+@frozen
 class PathPart:
     """One component of a name path: `gfn[i]` in `gfn[i].flags`."""
 
@@ -47,7 +47,7 @@ class PathPart:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Path:
     """A name as written: a register, constant, location, parameter (`gfn[i].flags`, `r0`)."""
 
@@ -60,7 +60,7 @@ class Path:
         return ".".join(part.name + ("[...]" if part.index else "") for part in self.parts)
 
 
-@dataclass(frozen=True)
+@frozen
 class Number:
     """An integer literal."""
 
@@ -68,7 +68,7 @@ class Number:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class AddressOf:
     """`&x`: the address of a location."""
 
@@ -76,7 +76,7 @@ class AddressOf:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Operation:
     """A C operator applied to one (`-`, `!`, `~`) or two operands, with C's precedence."""
 
@@ -85,7 +85,7 @@ class Operation:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Literal:
     """An ordering or barrier written as a value (a param's value, a call's argument)."""
 
@@ -99,7 +99,7 @@ Value = Expression | Literal
 # --------------------------------------------------------------------------- statements
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderingChoice:
     """The ordering of an access: written out, or the name of a param to look up per variant."""
 
@@ -108,7 +108,7 @@ class OrderingChoice:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Assign:
     """`r = expression`."""
 
@@ -117,7 +117,7 @@ class Assign:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Load:
     """`r = load<ordering> location` and its spellings (`load-acq`, `READ_ONCE`, ...)."""
 
@@ -127,7 +127,7 @@ class Load:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Store:
     """`store<ordering> location = value` and its spellings (`store-rel`, `WRITE_ONCE`, ...)."""
 
@@ -137,7 +137,7 @@ class Store:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Atomic:
     """`r = xchg<ordering> location, value` (cas has two values); no target drops the result."""
 
@@ -149,7 +149,7 @@ class Atomic:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class FenceStatement:
     """`dmb ish`, `smp_mb()`, or `fence<param>` (parameter set, barrier None)."""
 
@@ -158,21 +158,21 @@ class FenceStatement:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Word:
     """A bare word in a call: a literal word of the procedure's pattern, or an argument."""
 
     path: Path
 
 
-@dataclass(frozen=True)
+@frozen
 class Argument:
     """An argument a call cannot mistake for a word: a number, `&x`, `(expression)`, an ordering."""
 
     value: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class Call:
     """`ioctl reset gfn2 using harvested`: a procedure call, matched against procedure patterns."""
 
@@ -180,7 +180,7 @@ class Call:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class If:
     """`if condition { ... } else { ... }`."""
 
@@ -190,7 +190,7 @@ class If:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class For:
     """`for i in first..last { ... }` (inclusive), unrolled."""
 
@@ -201,7 +201,7 @@ class For:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Break:
     """`break`: jump past the innermost `for`."""
 
@@ -213,7 +213,7 @@ Statement = Assign | Load | Store | Atomic | FenceStatement | Call | If | For | 
 # --------------------------------------------------------------------------- top-level items
 
 
-@dataclass(frozen=True)
+@frozen
 class TestName:
     """`test "name"`."""
 
@@ -221,7 +221,7 @@ class TestName:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Include:
     """`include "file"`, relative to the including file."""
 
@@ -229,7 +229,7 @@ class Include:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Definition:
     """`const NAME = value` (is_param False) or `param NAME = value`."""
 
@@ -239,7 +239,7 @@ class Definition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class LocationDefinition:
     """`gfn2.flags = 0`."""
 
@@ -248,7 +248,7 @@ class LocationDefinition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ArrayDefinition:
     """`array ring[N] = 0` or `= {1, 2}`; `initial` None means all zero."""
 
@@ -258,7 +258,7 @@ class ArrayDefinition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
     """`flags = 0` in a struct definition or instance."""
 
@@ -267,7 +267,7 @@ class Field:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class StructDefinition:
     """`struct kvm_dirty_gfn { flags = 0, slot, offset }`."""
 
@@ -276,7 +276,7 @@ class StructDefinition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class StructInstance:
     """`struct kvm_dirty_gfn gfn2`, `struct kvm_dirty_gfn gfn[N] = { flags = RESET }`."""
 
@@ -287,7 +287,7 @@ class StructInstance:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Procedure:
     """`proc ioctl reset(e) using(order) { ... }`: a pattern of words (str) and parameter lists."""
 
@@ -307,7 +307,7 @@ class Procedure:
         return tuple(name for part in self.pattern if isinstance(part, tuple) for name in part)
 
 
-@dataclass(frozen=True)
+@frozen
 class ThreadDefinition:
     """`thread CPU1 "description" { ... }` or its one-line form."""
 
@@ -317,7 +317,7 @@ class ThreadDefinition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class VariantDefinition:
     """`variant after { harvested = acquire }`."""
 
@@ -326,7 +326,7 @@ class VariantDefinition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Quantifier:
     """`any i in 0..N-1:` (or `all`) in front of an outcome's condition."""
 
@@ -337,7 +337,7 @@ class Quantifier:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class OutcomeDefinition:
     """`forbidden NAME: condition`; the condition is common.lark's tree, resolved later."""
 
@@ -348,7 +348,7 @@ class OutcomeDefinition:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ExpectationDefinition:
     """`expect before, after under lkmm: lost_page reachable`; no variants means every
     variant, no models every model."""
@@ -360,7 +360,7 @@ class ExpectationDefinition:
     models: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelFilter:
     """`under lkmm, sc` in an expectation."""
 

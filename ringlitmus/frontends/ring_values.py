@@ -5,11 +5,10 @@ Pure functions over IR expressions and conditions; ring_names.py decides what a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ringlitmus import ir
 from ringlitmus.errors import LitmusError, LitmusSyntaxError, Span, UnsupportedInstructionError
 from ringlitmus.frontends.ring_syntax import Barrier, Operation, OrderingWord
+from ringlitmus.frozen import frozen
 
 # Numbers are unbounded integers; this bound only stops `1 << 10**9`-style input from eating
 # the machine. Constants in litmus tests are flags and small counts.
@@ -35,7 +34,7 @@ _NEGATED = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class NameValue:
     """A procedure argument that is a name: a location prefix (`gfn2`) or a register (`h[1]`).
 
@@ -47,7 +46,7 @@ class NameValue:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ExpressionValue:
     """A procedure argument that is an expression over registers (`(r0 + 1)`) or an address."""
 

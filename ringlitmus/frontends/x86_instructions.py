@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ringlitmus import ir
 from ringlitmus.errors import (
@@ -24,11 +23,12 @@ from ringlitmus.errors import (
     UnknownRegisterError,
     UnsupportedInstructionError,
 )
+from ringlitmus.frozen import frozen
 
 # --------------------------------------------------------------------------- written operands
 
 
-@dataclass(frozen=True)
+@frozen
 class WordOperand:
     """A bare name: a register (`EAX`), or a jump's label."""
 
@@ -36,7 +36,7 @@ class WordOperand:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ImmediateOperand:
     """`$1`, or herd's bare `1`."""
 
@@ -44,7 +44,7 @@ class ImmediateOperand:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class MemoryOperand:
     """`[x]` or `[EBX]`: the address of a location, or the one a register holds."""
 
@@ -55,7 +55,7 @@ class MemoryOperand:
 Operand = WordOperand | ImmediateOperand | MemoryOperand
 
 
-@dataclass(frozen=True)
+@frozen
 class WrittenInstruction:
     """One instruction cell as written: LOCK prefix, mnemonic, operands, where it is."""
 

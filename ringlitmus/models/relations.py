@@ -8,8 +8,9 @@ execution encoder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from ringlitmus.frozen import frozen
 
 
 class BaseSet(Enum):
@@ -63,7 +64,7 @@ class BaseRelation(Enum):
 # --------------------------------------------------------------------------- event sets
 
 
-@dataclass(frozen=True)
+@frozen
 class EventSet:
     """A base event set."""
 
@@ -73,7 +74,7 @@ class EventSet:
         return self.base.value
 
 
-@dataclass(frozen=True)
+@frozen
 class SetUnion:
     """`S1 | S2 | ...`."""
 
@@ -83,7 +84,7 @@ class SetUnion:
         return "(" + " | ".join(map(str, self.operands)) + ")"
 
 
-@dataclass(frozen=True)
+@frozen
 class SetInter:
     """`S1 & S2`."""
 
@@ -94,7 +95,7 @@ class SetInter:
         return f"({self.left} & {self.right})"
 
 
-@dataclass(frozen=True)
+@frozen
 class SetDiff:
     """`S1 \\ S2`."""
 
@@ -105,7 +106,7 @@ class SetDiff:
         return f"({self.left} \\ {self.right})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Range:
     """`range(r)`: the events some `r` edge points to."""
 
@@ -120,7 +121,7 @@ SetTerm = EventSet | SetUnion | SetInter | SetDiff | Range
 # --------------------------------------------------------------------------- relations
 
 
-@dataclass(frozen=True)
+@frozen
 class Rel:
     """A base relation."""
 
@@ -130,7 +131,7 @@ class Rel:
         return self.base.value
 
 
-@dataclass(frozen=True)
+@frozen
 class Ident:
     """`[S]`: the identity on an event set."""
 
@@ -140,7 +141,7 @@ class Ident:
         return f"[{self.events}]"
 
 
-@dataclass(frozen=True)
+@frozen
 class Union:
     """`r1 | r2 | ...`."""
 
@@ -150,7 +151,7 @@ class Union:
         return "(" + " | ".join(map(str, self.operands)) + ")"
 
 
-@dataclass(frozen=True)
+@frozen
 class Inter:
     """`r1 & r2`."""
 
@@ -161,7 +162,7 @@ class Inter:
         return f"({self.left} & {self.right})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Diff:
     """`r1 \\ r2`."""
 
@@ -172,7 +173,7 @@ class Diff:
         return f"({self.left} \\ {self.right})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Seq:
     """`r1; r2; ...`: relational composition."""
 
@@ -182,7 +183,7 @@ class Seq:
         return "(" + "; ".join(map(str, self.operands)) + ")"
 
 
-@dataclass(frozen=True)
+@frozen
 class Inverse:
     """`r^-1`."""
 
@@ -192,7 +193,7 @@ class Inverse:
         return f"{self.relation}^-1"
 
 
-@dataclass(frozen=True)
+@frozen
 class Plus:
     """`r+`: transitive closure (cat's `let rec r = ... | r; r`)."""
 
@@ -202,7 +203,7 @@ class Plus:
         return f"({self.relation})+"
 
 
-@dataclass(frozen=True)
+@frozen
 class Named:
     """A definition with its cat name and its Arm ARM long name; prints as the name."""
 
@@ -227,7 +228,7 @@ class AxiomKind(Enum):
     EMPTY = "empty"
 
 
-@dataclass(frozen=True)
+@frozen
 class Axiom:
     """`acyclic r as name` and friends."""
 
@@ -239,7 +240,7 @@ class Axiom:
         return f"{self.kind.value} {self.relation} as {self.name}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Model:
     """A memory model: its name and the axioms every consistent execution satisfies."""
 

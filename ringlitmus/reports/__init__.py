@@ -6,12 +6,12 @@ so the result types are imported for type checking only and verdicts are compare
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
 from ringlitmus.errors import LitmusError
+from ringlitmus.frozen import frozen
 
 if TYPE_CHECKING:
     from ringlitmus.outcomes import OutcomeResult, TestResult
@@ -22,7 +22,7 @@ UNREACHABLE = "unreachable"
 UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@frozen
 class FileReport:
     """What one input file gave: its parsed test and result, or the error that stopped it."""
 

@@ -9,11 +9,11 @@ matches the outcomes of two variants of one result instead.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
+from ringlitmus.frozen import frozen
 from ringlitmus.reports import REACHABLE, UNKNOWN, FileReport, FileStatus, verdict_value
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Change(Enum):
     UNKNOWN = "unknown"  # the solver could not decide on at least one side
 
 
-@dataclass(frozen=True)
+@frozen
 class OutcomeChange:
     """One outcome on either side. `variant` is None when two variants are compared.
 
@@ -55,7 +55,7 @@ class OutcomeChange:
         return self.change is Change.NEWLY_REACHABLE and self.kind is not ir.OutcomeKind.ALLOWED
 
 
-@dataclass(frozen=True)
+@frozen
 class Diff:
     """Every outcome change, by file, variant and outcome; `old` and `new` name the sides."""
 

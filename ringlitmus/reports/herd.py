@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
+from ringlitmus.frozen import frozen
 from ringlitmus.reports import REACHABLE, UNREACHABLE, FileReport, verdict_value
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class HerdValidation(Enum):
     UNKNOWN = "Unknown"
 
 
-@dataclass(frozen=True)
+@frozen
 class HerdJudgement:
     """herd's three answers for one outcome."""
 

@@ -12,6 +12,7 @@ from enum import Enum
 
 from ringlitmus import ir
 from ringlitmus.errors import UnsupportedInstructionError
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, CmpOp
 
 REGISTER_COUNT = 31  # X0-X30
@@ -71,7 +72,7 @@ class RegisterKind(Enum):
     ZERO = "zero"  # XZR
 
 
-@dataclass(frozen=True)
+@frozen
 class Register:
     """A register before numbering."""
 
@@ -82,14 +83,14 @@ class Register:
 ZERO = Register(RegisterKind.ZERO)
 
 
-@dataclass(frozen=True)
+@frozen
 class Immediate:
     """`#value`."""
 
     value: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Shifted:
     """`Xm, LSL #amount`: the register times 2**amount."""
 
@@ -97,7 +98,7 @@ class Shifted:
     amount: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Memory:
     """`[Xn]` or `[Xn,Xm]`."""
 
@@ -105,14 +106,14 @@ class Memory:
     index: Register | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Word:
     """A label, condition code or barrier option."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Status:
     """The W register a store-exclusive writes its status to."""
 
@@ -122,7 +123,7 @@ class Status:
 Operand = Register | Immediate | Shifted | Memory | Word | Status
 
 
-@dataclass(frozen=True)
+@frozen
 class AssemblyInstruction:
     """One AArch64 instruction."""
 
@@ -130,7 +131,7 @@ class AssemblyInstruction:
     operands: tuple[Operand, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class AssemblyLabel:
     """A branch target."""
 

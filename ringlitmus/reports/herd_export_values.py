@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UndeclaredLocationError, UnsupportedInstructionError
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp
 from ringlitmus.reports.herd_export_assembly import (
     ADD_LIMIT,
@@ -33,7 +34,7 @@ from ringlitmus.reports.herd_export_assembly import (
 from ringlitmus.symbolic import apply_arith
 
 
-@dataclass(frozen=True)
+@frozen
 class Known:
     """A value known before the program runs: `offset`, plus the address of `location` if any."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
 from ringlitmus.semantics.events import (
     Event,
@@ -39,7 +39,7 @@ from ringlitmus.symbolic import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class CtrlRow:
     """The control dependencies into events under one guard (see MemoryAccesses.ctrl_row)."""
 

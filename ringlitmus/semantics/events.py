@@ -8,6 +8,7 @@ from enum import Enum
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UndeclaredLocationError, UnsupportedInstructionError
+from ringlitmus.frozen import frozen
 from ringlitmus.ir import FenceKind
 from ringlitmus.symbolic import Guard, ReadValue, Value
 
@@ -42,7 +43,7 @@ class Tag(Enum):
     PLAIN = "Plain"
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """One event. `value` is the value written, or `ReadValue(id)` for a read."""
 
