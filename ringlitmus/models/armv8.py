@@ -37,13 +37,15 @@ from ringlitmus.models.vocabulary import (
     addr,
     amo,
     co,
+    coe,
     ctrl,
     data,
-    ext,
     fr,
-    loc,
+    fre,
     po,
+    po_loc,
     rf,
+    rfe,
     rmw,
 )
 
@@ -63,11 +65,6 @@ pick_basic_dep = Rel(BaseRelation.PICK_BASIC_DEP)
 pick_addr_dep = Rel(BaseRelation.PICK_ADDR_DEP)
 pick_data_dep = Rel(BaseRelation.PICK_DATA_DEP)
 pick_ctrl_dep = Rel(BaseRelation.PICK_CTRL_DEP)
-
-po_loc = define("po-loc", Inter(po, loc), "Program order between accesses to one location.")
-rfe = define("rfe", Inter(rf, ext), "Reads-from, external.")
-coe = define("coe", Inter(co, ext), "Coherence order, external.")
-fre = define("fre", Inter(fr, ext), "From-reads, external.")
 
 ca = define("ca", union(fr, co), "Coherence-after.")
 

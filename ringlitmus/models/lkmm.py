@@ -54,14 +54,18 @@ from ringlitmus.models.vocabulary import (
     addr,
     amo,
     co,
+    coe,
     ctrl,
     data,
     ext,
     fr,
+    fre,
     internal,
-    loc,
     po,
+    po_loc,
     rf,
+    rfe,
+    rfi,
     rmw,
 )
 
@@ -91,12 +95,6 @@ def fencerel(fences: EventSet) -> Seq:
     """herd's `fencerel(S)`: `po; [S]; po`."""
     return seq(po, ident(fences), po)
 
-
-po_loc = define("po-loc", Inter(po, loc), "Program order between accesses to one location.")
-rfe = define("rfe", Inter(rf, ext), "Reads-from, external.")
-rfi = define("rfi", Inter(rf, internal), "Reads-from, internal.")
-coe = define("coe", Inter(co, ext), "Coherence order, external.")
-fre = define("fre", Inter(fr, ext), "From-reads, external.")
 
 # ------------------------------------------------------------------ basic relations
 

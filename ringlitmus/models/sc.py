@@ -22,10 +22,7 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
-from ringlitmus.models.vocabulary import amo, co, ext, fr, po, rf, rmw
-
-fre = define("fre", Inter(fr, ext), "From-reads, external.")
-coe = define("coe", Inter(co, ext), "Coherence order, external.")
+from ringlitmus.models.vocabulary import amo, co, coe, fr, fre, po, rf, rmw
 
 ca = define("ca", union(fr, co), "Coherence-after.")
 

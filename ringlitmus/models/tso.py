@@ -34,18 +34,27 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
-from ringlitmus.models.vocabulary import M, R, W, amo, co, ext, fr, loc, po, rf, rmw
+from ringlitmus.models.vocabulary import (
+    M,
+    R,
+    W,
+    amo,
+    co,
+    coe,
+    fr,
+    fre,
+    po,
+    po_loc,
+    rf,
+    rfe,
+    rmw,
+)
 
 # TSO's own event sets (the common ones are in vocabulary.py).
 X = EventSet(BaseSet.X)
 
 MFENCE = SetUnion((EventSet(BaseSet.MFENCE), EventSet(BaseSet.DMB_FULL)))
 A = SetUnion((X, Range(Inverse(rmw)), Range(rmw)))
-
-po_loc = define("po-loc", Inter(po, loc), "Program order between accesses to one location.")
-rfe = define("rfe", Inter(rf, ext), "Reads-from, external.")
-coe = define("coe", Inter(co, ext), "Coherence order, external.")
-fre = define("fre", Inter(fr, ext), "From-reads, external.")
 
 com = define("com", union(rf, fr, co), "Communication: reads-from, from-reads, coherence.")
 
