@@ -68,12 +68,6 @@ def mk_implies(premise: z3.BoolRef, conclusion: z3.BoolRef) -> z3.BoolRef:
     )
 
 
-def mk_less(left: z3.ArithRef, right: z3.ArithRef) -> z3.BoolRef:
-    """Z3 `left < right` on two integer terms."""
-    context = _context()
-    return z3.BoolRef(z3.Z3_mk_lt(context.ref(), left.as_ast(), right.as_ast()), context)
-
-
 def _int_ast(value: Num) -> z3.Ast:  # type: ignore[name-defined]
     if isinstance(value, int):
         # The Int sort belongs to the context (its arithmetic keeps it): no wrapper needed.
@@ -84,24 +78,29 @@ def _int_ast(value: Num) -> z3.Ast:  # type: ignore[name-defined]
 
 def mk_eq(left: Num, right: Num) -> z3.BoolRef:
     """Z3 `left == right` on integer terms or Python ints."""
-    context = _context()
-    return z3.BoolRef(z3.Z3_mk_eq(context.ref(), _int_ast(left), _int_ast(right)), context)
+    return mk_compare(CmpOp.EQ, left, right)
+
+
+def mk_less(left: z3.ArithRef, right: z3.ArithRef) -> z3.BoolRef:
+    """Z3 `left < right` on two integer terms."""
+    return mk_compare(CmpOp.LT, left, right)
 
 
 def mk_int(name: str) -> z3.ArithRef:
     """`z3.Int(name)`."""
     context = _context()
-    reference = context.ref()
-    symbol = z3.Z3_mk_string_symbol(reference, name)
-    return z3.ArithRef(z3.Z3_mk_const(reference, symbol, z3.Z3_mk_int_sort(reference)), context)
+    return z3.ArithRef(_constant(context, name, z3.Z3_mk_int_sort(context.ref())), context)
 
 
 def mk_bool(name: str) -> z3.BoolRef:
     """`z3.Bool(name)`."""
     context = _context()
+    return z3.BoolRef(_constant(context, name, z3.Z3_mk_bool_sort(context.ref())), context)
+
+
+def _constant(context: z3.Context, name: str, sort: z3.Sort) -> z3.Ast:  # type: ignore[name-defined]
     reference = context.ref()
-    symbol = z3.Z3_mk_string_symbol(reference, name)
-    return z3.BoolRef(z3.Z3_mk_const(reference, symbol, z3.Z3_mk_bool_sort(reference)), context)
+    return z3.Z3_mk_const(reference, z3.Z3_mk_string_symbol(reference, name), sort)
 
 
 def mk_at_most_one(terms: list[z3.BoolRef]) -> z3.BoolRef:
