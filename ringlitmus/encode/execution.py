@@ -31,6 +31,7 @@ from ringlitmus.encode.terms import (
     mk_int,
     mk_less,
     mk_not,
+    negation,
 )
 from ringlitmus.semantics import Event, EventKind, EventStructure, Tag
 
@@ -225,16 +226,12 @@ def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
                 for other in candidates
                 if other.id != write.id
             )
-            last = all_of((execution.executes[write.id], here, _not(later)))
+            last = all_of((execution.executes[write.id], here, negation(later)))
             if last is False:
                 continue
             execution.constraints.append(
                 mk_implies(as_bool(last), mk_eq(final, execution.value(write)))
             )
-
-
-def _not(condition: Cond) -> Cond:
-    return (not condition) if isinstance(condition, bool) else mk_not(condition)
 
 
 def encode_condition(execution: Execution, condition: ir.Condition) -> Cond:
@@ -249,7 +246,7 @@ def encode_condition(execution: Execution, condition: ir.Condition) -> Cond:
         )
     parts = [encode_condition(execution, operand) for operand in condition.operands]
     if condition.op is ir.BoolOpKind.NOT:
-        return _not(parts[0])
+        return negation(parts[0])
     if condition.op is ir.BoolOpKind.AND:
         return all_of(parts)
     return any_of(parts)
