@@ -28,7 +28,7 @@ from ringlitmus.errors import LitmusError, UsageError
 from ringlitmus.frozen import frozen
 from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
-from ringlitmus.process import skip_unused_imports, tune_garbage_collector
+from ringlitmus.process import set_up
 from ringlitmus.records import variant_from_data, variant_to_data
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
 
@@ -152,8 +152,7 @@ def check_in_order(
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
-    tune_garbage_collector()
-    skip_unused_imports()
+    set_up()
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:

@@ -9,6 +9,12 @@ import sys
 YOUNG_GENERATION_THRESHOLD = 50_000
 
 
+def set_up() -> None:
+    """Everything below, for the process of the command or of a `-j` worker."""
+    tune_garbage_collector()
+    skip_unused_imports()
+
+
 def tune_garbage_collector() -> None:
     """Collect cyclic garbage less often.
 

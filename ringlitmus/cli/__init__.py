@@ -21,7 +21,7 @@ from ringlitmus.cli.check import check
 from ringlitmus.cli.common import EXIT_CODES_HELP, ExitCode, exit_code
 from ringlitmus.cli.diff import diff
 from ringlitmus.cli.export import export
-from ringlitmus.process import skip_unused_imports, tune_garbage_collector
+from ringlitmus.process import set_up
 
 __all__ = ["ExitCode", "exit_code", "main", "run"]
 
@@ -47,8 +47,7 @@ def run() -> NoReturn:
     closed; what is left is freeing a few hundred thousand objects and the Z3 terms they hold,
     30-70 ms (more for a large ring) that no one should wait for. mypy ends the same way.
     """
-    tune_garbage_collector()
-    skip_unused_imports()
+    set_up()
     try:
         main(prog_name="ringlitmus")
         code: int | str | None = 0
