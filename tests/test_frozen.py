@@ -85,3 +85,92 @@ def test_methods_the_class_defines_are_kept() -> None:
     # An __eq__ alone leaves Python's __hash__ = None: dataclass then makes the hash.
     reference, only_eq = twins({"__eq__": equal}, {"x": "int"})
     assert hash(only_eq(3)) == hash(reference(3))
+
+
+CALLS = [  # (shape index, args, kwargs)
+    (0, (), {}),
+    (1, (1,), {}),
+    (1, (), {"x": 1}),
+    (2, (1,), {}),
+    (2, (1,), {"y": "b"}),
+    (2, (), {"y": "b", "x": 1}),
+    (3, (1,), {"span": 9}),
+]
+
+
+@pytest.mark.parametrize(("shape", "args", "kwargs"), CALLS)
+def test_construction_binds_arguments_as_dataclass_does(
+    shape: int, args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    reference, ours = twins(*SHAPES[shape])
+    expected, got = reference(*args, **kwargs), ours(*args, **kwargs)
+    assert vars(got) == vars(expected)
+    assert list(vars(got)) == list(vars(expected))  # fields in declaration order
+
+
+BAD_CALLS = [  # a shape with fields x (required) and y (default None)
+    ((), {}),
+    ((1, 2, 3), {}),
+    ((1,), {"x": 2}),
+    ((1,), {"z": 2}),
+]
+
+
+@pytest.mark.parametrize(("args", "kwargs"), BAD_CALLS)
+def test_bad_construction_fails_with_pythons_message(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    reference, ours = twins(*SHAPES[2])
+    with pytest.raises(TypeError) as expected:
+        reference(*args, **kwargs)
+    with pytest.raises(TypeError) as got:
+        ours(*args, **kwargs)
+    assert str(got.value) == str(expected.value)
+
+
+def test_missing_arguments_are_listed_as_python_lists_them() -> None:
+    annotations = {"a": "int", "b": "int", "c": "int"}
+    reference, ours = twins({}, annotations)
+    for args in [(), (1,)]:
+        with pytest.raises(TypeError) as expected:
+            reference(*args)
+        with pytest.raises(TypeError) as got:
+            ours(*args)
+        assert str(got.value) == str(expected.value)
+
+
+def test_default_factories_give_each_record_its_own_value() -> None:
+    _, ours = twins({"items": field(default_factory=list)}, {"x": "int", "items": "list[int]"})
+    first, second = ours(1), ours(2)
+    assert first.items == [] and first.items is not second.items
+    assert ours(1, [3]).items == [3]
+
+
+def test_deletion_is_refused_and_copies_stay_frozen() -> None:
+    _, ours = twins(*SHAPES[2])
+    point = ours(1, "a")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del point.x  # type: ignore[attr-defined]
+    clone = pickle.loads(pickle.dumps(ir.Const(3)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        clone.value = 4  # type: ignore[misc]
+    assert dataclasses.asdict(ours(1, "a")) == {"x": 1, "y": "a"}
+
+
+def test_inherited_fields_come_first_as_in_dataclass() -> None:
+    bases = twins({"y": 0}, {"x": "int", "y": "int"})
+    made = [
+        decorate(type("Child", (base,), {"__annotations__": {"z": "int"}, "z": 5}))
+        for decorate, base in zip((dataclass(frozen=True), frozen), bases, strict=True)
+    ]
+    assert vars(made[1](1, 2)) == vars(made[0](1, 2)) == {"x": 1, "y": 2, "z": 5}
+    assert repr(made[1](1)) == repr(made[0](1))
+
+
+def test_what_the_initializer_does_not_do_is_refused_at_definition() -> None:
+    with pytest.raises(TypeError, match="not supported"):
+        frozen(type("A", (), {"__annotations__": {"x": "int"}, "x": field(init=False)}))
+    with pytest.raises(TypeError, match="__post_init__"):
+        frozen(type("B", (), {"__annotations__": {"x": "int"}, "__post_init__": lambda s: 0}))
+    with pytest.raises(TypeError, match="not supported"):
+        frozen(type("C", (), {"__annotations__": {"x": "dataclasses.InitVar[int]"}}))
