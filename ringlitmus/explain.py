@@ -169,14 +169,19 @@ def explain_outcome(
 ) -> Explanation:
     """Witness or forbidding cycle of one outcome (see the module docstring for the method),
     in a Z3 context of its own."""
-    with fresh_context():
-        return _explain_outcome(test, variant, outcome, options)
+    with fresh_context() as kept:
+        return _explain_outcome(test, variant, outcome, options, kept)
 
 
 def _explain_outcome(
-    test: ir.Test, variant: ir.Variant, outcome: ir.Outcome, options: ExplainOptions
+    test: ir.Test,
+    variant: ir.Variant,
+    outcome: ir.Outcome,
+    options: ExplainOptions,
+    kept: list[object],
 ) -> Explanation:
     query = _Query(test, variant, outcome, MODELS[options.model], options)
+    kept.append(query)
     expected = test.expected(variant.name, outcome.name, options.model)
 
     def result(status: Verdict, **fields: object) -> Explanation:

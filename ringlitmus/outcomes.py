@@ -109,11 +109,13 @@ def check_test(test: ir.Test, options: CheckOptions) -> TestResult:
 
 def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> VariantResult:
     """Build, encode and decide one variant, in a Z3 context of its own."""
-    with fresh_context():
-        return _check_variant(test, variant, options)
+    with fresh_context() as kept:
+        return _check_variant(test, variant, options, kept)
 
 
-def _check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> VariantResult:
+def _check_variant(
+    test: ir.Test, variant: ir.Variant, options: CheckOptions, kept: list[object]
+) -> VariantResult:
     started = time.perf_counter()
     structure = build_event_structure(variant.program)
     execution = encode_execution(structure)
@@ -124,6 +126,7 @@ def _check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) ->
     solver = new_solver(
         SolverOptions(options.timeout_s, options.rlimit, linear=execution.symbols.linear)
     )
+    kept.extend((structure, execution, encoder, axioms, solver))
     assert_all(solver, execution.constraints)
     for constraints in axioms:
         assert_all(solver, constraints)

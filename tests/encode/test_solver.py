@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
+import weakref
 
 import pytest
 import z3
@@ -53,3 +54,18 @@ def test_the_next_context_reuses_the_memory_the_last_one_freed() -> None:
         check=True,
     )
     assert int(completed.stdout) < 1000
+
+
+def build_and_keep() -> weakref.ref[z3.Context]:
+    with fresh_context() as kept:
+        kept.append(z3.Int("x") > 1)
+        return weakref.ref(z3.main_ctx())
+
+
+def test_a_context_lives_until_the_next_one_is_made() -> None:
+    context = build_and_keep()
+    # Kept past the block, so a program exiting after its last variant never frees it ...
+    assert context() is not None
+    with fresh_context():
+        # ... and freed before the next is made, so at most one is ever alive.
+        assert context() is None
