@@ -13,6 +13,7 @@ are its own) and nothing is compiled:
 - equality, hashing and repr come from closures over `operator.attrgetter` that behave as
   dataclass's do: same fields (`compare`, `hash`, `repr` flags honoured), same tuple hash,
   same `Name(field=value, ...)` text, and a method the class body defines itself is kept.
+`@hash_once` on top of `@frozen` remembers a record's hash, for trees used as dict keys.
 What the records never use (`init=False` fields, keyword-only fields, `InitVar`,
 `__post_init__`) is refused when the class is defined, not silently mishandled.
 """
@@ -52,6 +53,27 @@ def frozen(cls: Record) -> Record:
     if not defines_repr:
         record.__repr__ = _representation([f.name for f in fields if f.repr])
     return record  # type: ignore[no-any-return]
+
+
+def hash_once(cls: Record) -> Record:
+    """Remember a `@frozen` record's hash: for trees (guards, model terms) hashed again and
+    again as dict keys, each hash would otherwise walk the whole tree."""
+    compute = cls.__hash__
+
+    def cached_hash(self: Any) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = self.__dict__["_hash"] = compute(self)
+        return cached  # type: ignore[no-any-return]
+
+    def state_without_hash(self: Any) -> dict[str, object]:
+        # String hashes differ between processes: never ship a cached one.
+        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
+
+    record: Any = cls
+    record.__hash__ = cached_hash
+    record.__getstate__ = state_without_hash
+    return cls
 
 
 def _refuse_unsupported(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:

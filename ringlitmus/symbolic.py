@@ -13,31 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ringlitmus.frozen import frozen
+from ringlitmus.frozen import frozen, hash_once
 from ringlitmus.ir import ArithOp, CmpOp
 
 
-def _cached_hash(cls: type) -> type:
-    """Remember a node's hash: guards are deep trees, hashed again and again as dict keys."""
-    compute = cls.__hash__
-
-    def cached_hash(self: object) -> int:
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = compute(self)  # type: ignore[misc]
-            object.__setattr__(self, "_hash", cached)
-        return cached  # type: ignore[no-any-return]
-
-    def state_without_hash(self: object) -> dict[str, object]:
-        # String hashes differ between processes: never ship a cached one.
-        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
-
-    cls.__hash__ = cached_hash  # type: ignore[method-assign,assignment]
-    cls.__getstate__ = state_without_hash  # type: ignore[attr-defined]
-    return cls
-
-
-@_cached_hash
+@hash_once
 @frozen
 class ReadValue:
     """The value returned by read event `event`."""
@@ -45,7 +25,7 @@ class ReadValue:
     event: int
 
 
-@_cached_hash
+@hash_once
 @frozen
 class Choice:
     """A free boolean the hardware picks (does a store-exclusive succeed?)."""
@@ -53,7 +33,7 @@ class Choice:
     name: str
 
 
-@_cached_hash
+@hash_once
 @frozen
 class Arith:
     """`left op right` on symbolic values."""
@@ -63,7 +43,7 @@ class Arith:
     right: Value
 
 
-@_cached_hash
+@hash_once
 @frozen
 class Ite:
     """`condition ? then : otherwise`; register values merged where control flow joins."""
@@ -73,7 +53,7 @@ class Ite:
     otherwise: Value
 
 
-@_cached_hash
+@hash_once
 @frozen
 class Cmp:
     """`left op right` as a guard."""
@@ -83,7 +63,7 @@ class Cmp:
     right: Value
 
 
-@_cached_hash
+@hash_once
 @frozen
 class Not:
     """Negation of a guard."""
@@ -91,7 +71,7 @@ class Not:
     operand: Guard
 
 
-@_cached_hash
+@hash_once
 @frozen
 class All:
     """Conjunction of guards."""
@@ -99,7 +79,7 @@ class All:
     operands: tuple[Guard, ...]
 
 
-@_cached_hash
+@hash_once
 @frozen
 class AnyOf:
     """Disjunction of guards."""

@@ -10,7 +10,7 @@ import pytest
 
 from ringlitmus import ir
 from ringlitmus.errors import Span
-from ringlitmus.frozen import frozen
+from ringlitmus.frozen import frozen, hash_once
 
 
 def twins(body: dict[str, object], annotations: dict[str, object]) -> tuple[type, type]:
@@ -174,3 +174,24 @@ def test_what_the_initializer_does_not_do_is_refused_at_definition() -> None:
         frozen(type("B", (), {"__annotations__": {"x": "int"}, "__post_init__": lambda s: 0}))
     with pytest.raises(TypeError, match="not supported"):
         frozen(type("C", (), {"__annotations__": {"x": "dataclasses.InitVar[int]"}}))
+
+
+COMPUTED: list[str] = []
+
+
+@hash_once
+@frozen
+class Node:
+    """A record whose hash counts its computations."""
+
+    label: str
+
+    def __hash__(self) -> int:
+        COMPUTED.append(self.label)
+        return hash(self.label)
+
+
+def test_hash_once_remembers_the_hash_and_never_ships_it() -> None:
+    node = Node("po")
+    assert hash(node) == hash(node) == hash("po") and COMPUTED == ["po"]
+    assert node == Node("po") and "_hash" not in vars(pickle.loads(pickle.dumps(node)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ringlitmus.frozen import frozen
+from ringlitmus.frozen import frozen, hash_once
 
 
 class BaseSet(Enum):
@@ -64,6 +64,7 @@ class BaseRelation(Enum):
 # --------------------------------------------------------------------------- event sets
 
 
+@hash_once
 @frozen
 class EventSet:
     """A base event set."""
@@ -74,6 +75,7 @@ class EventSet:
         return self.base.value
 
 
+@hash_once
 @frozen
 class SetUnion:
     """`S1 | S2 | ...`."""
@@ -84,6 +86,7 @@ class SetUnion:
         return "(" + " | ".join(map(str, self.operands)) + ")"
 
 
+@hash_once
 @frozen
 class SetInter:
     """`S1 & S2`."""
@@ -95,6 +98,7 @@ class SetInter:
         return f"({self.left} & {self.right})"
 
 
+@hash_once
 @frozen
 class SetDiff:
     """`S1 \\ S2`."""
@@ -106,6 +110,7 @@ class SetDiff:
         return f"({self.left} \\ {self.right})"
 
 
+@hash_once
 @frozen
 class Range:
     """`range(r)`: the events some `r` edge points to."""
@@ -121,6 +126,7 @@ SetTerm = EventSet | SetUnion | SetInter | SetDiff | Range
 # --------------------------------------------------------------------------- relations
 
 
+@hash_once
 @frozen
 class Rel:
     """A base relation."""
@@ -131,6 +137,7 @@ class Rel:
         return self.base.value
 
 
+@hash_once
 @frozen
 class Ident:
     """`[S]`: the identity on an event set."""
@@ -141,6 +148,7 @@ class Ident:
         return f"[{self.events}]"
 
 
+@hash_once
 @frozen
 class Union:
     """`r1 | r2 | ...`."""
@@ -151,6 +159,7 @@ class Union:
         return "(" + " | ".join(map(str, self.operands)) + ")"
 
 
+@hash_once
 @frozen
 class Inter:
     """`r1 & r2`."""
@@ -162,6 +171,7 @@ class Inter:
         return f"({self.left} & {self.right})"
 
 
+@hash_once
 @frozen
 class Diff:
     """`r1 \\ r2`."""
@@ -173,6 +183,7 @@ class Diff:
         return f"({self.left} \\ {self.right})"
 
 
+@hash_once
 @frozen
 class Seq:
     """`r1; r2; ...`: relational composition."""
@@ -183,6 +194,7 @@ class Seq:
         return "(" + "; ".join(map(str, self.operands)) + ")"
 
 
+@hash_once
 @frozen
 class Inverse:
     """`r^-1`."""
@@ -193,6 +205,7 @@ class Inverse:
         return f"{self.relation}^-1"
 
 
+@hash_once
 @frozen
 class Plus:
     """`r+`: transitive closure (cat's `let rec r = ... | r; r`)."""
@@ -203,6 +216,7 @@ class Plus:
         return f"({self.relation})+"
 
 
+@hash_once
 @frozen
 class Named:
     """A definition with its cat name and its Arm ARM long name; prints as the name."""
