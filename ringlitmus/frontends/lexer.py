@@ -5,8 +5,9 @@ terminals the state accepts (and one more for the keywords a name may be). The r
 needs ~55 of them and compiling them was ~40 ms of every run, more than lexing a file.
 Alternation in Python's `re` takes the first alternative that matches, in order, so trying
 each accepted terminal's own pattern in lark's order finds the same token; the patterns are
-compiled once per process and shared by every state. Everything else (line counting,
-callbacks, errors) is lark's own code.
+compiled once per process and shared by every state, and a plain string terminal (a keyword,
+a brace) is compared rather than compiled. Everything else (line counting, callbacks, errors)
+is lark's own code.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from lark.lexer import (
 
 _COMPILED: dict[tuple[str, int], re.Pattern[str]] = {}
 
+# A terminal's matcher: the text it matches at a position of a string (before `end`), or None.
+Matcher = Callable[[str, int, int], str | None]
+
 
 def _compiled(regexp: str, flags: int) -> re.Pattern[str]:
     key = (regexp, flags)
@@ -37,29 +41,49 @@ def _compiled(regexp: str, flags: int) -> re.Pattern[str]:
     return _COMPILED[key]
 
 
+def _matcher(terminal: TerminalDef, flags: int) -> tuple[Matcher, Callable[[str], bool]]:
+    """How to match `terminal` at a position, and whether it matches a whole word.
+
+    Most terminals are keywords and punctuation: a plain string is compared, not compiled
+    (compiling them was ~5 ms of every run). A string with flags (`"when"i`) is a regexp.
+    """
+    pattern = terminal.pattern
+    if isinstance(pattern, PatternStr) and not pattern.flags and not flags:
+        value = pattern.value
+
+        def literal(text: str, position: int, end: int) -> str | None:
+            return value if text.startswith(value, position, end) else None
+
+        return literal, value.__eq__
+    compiled = _compiled(pattern.to_regexp(), flags)
+
+    def regexp(text: str, position: int, end: int) -> str | None:
+        found = compiled.match(text, position, end)
+        return None if found is None else found.group(0)
+
+    return regexp, lambda word: compiled.fullmatch(word) is not None
+
+
 class TerminalScanner:
-    """What lark's Scanner answers (`match`, `fullmatch`, `allowed_types`), one pattern per
+    """What lark's Scanner answers (`match`, `fullmatch`, `allowed_types`), one matcher per
     terminal, tried in the order lark's alternation would try them."""
 
     def __init__(self, terminals: list[TerminalDef], flags: int) -> None:
         self.allowed_types = {terminal.name for terminal in terminals}
-        self._patterns = [
-            (terminal.name, _compiled(terminal.pattern.to_regexp(), flags))
-            for terminal in terminals
-        ]
+        self._matchers = [(terminal.name, *_matcher(terminal, flags)) for terminal in terminals]
 
     def match(self, text: Any, position: int) -> tuple[str, str] | None:
         """The first terminal matching at `position` of a lark TextSlice, with its text."""
-        for name, pattern in self._patterns:
-            found = pattern.match(text.text, position, text.end)
-            if found:
-                return found.group(0), name
+        for name, match, _ in self._matchers:
+            found = match(text.text, position, text.end)
+            if found is not None:
+                return found, name
         return None
 
     def fullmatch(self, text: str) -> str | None:
         """The first terminal matching all of `text` (a keyword that looked like a name)."""
-        for name, pattern in self._patterns:
-            if pattern.fullmatch(text):
+        for name, _, matches_all in self._matchers:
+            if matches_all(text):
                 return name
         return None
 
