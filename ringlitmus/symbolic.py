@@ -216,6 +216,14 @@ def negate(guard: Guard) -> Guard:
 
 def conjoin(*guards: Guard) -> Guard:
     """And of `guards`, folded (False absorbs, True vanishes, repeated conjuncts once)."""
+    if len(guards) == 2:  # most calls: a path condition and one guard, often a constant
+        first, second = guards
+        if first is False or second is False:
+            return False
+        if first is True and not isinstance(second, All):
+            return second
+        if second is True and not isinstance(first, All):
+            return first
     kept: dict[Guard, None] = {}
     for guard in guards:
         if guard is False:

@@ -37,6 +37,8 @@ def merge_provenance(
     """
     collected: dict[int, list[Guard]] = {}
     for guard, provenance in parts:
+        if guard is False:  # a path never taken brings no dependency
+            continue
         for source, condition in provenance.items():
             collected.setdefault(source, []).append(conjoin(guard, condition))
     merged: Provenance = {}
