@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import product
+from typing import Any, TypeVar
 
 import z3
 
@@ -27,52 +28,96 @@ from ringlitmus.symbolic import (
 
 Cond = bool | z3.BoolRef
 Num = int | z3.ArithRef
+Term = TypeVar("Term", bound=z3.ExprRef)
 
 
 def _context() -> z3.Context:
     return z3.main_ctx()
 
 
+# --------------------------------------------------------------------------- C calls
+# Building relations makes tens of thousands of terms. z3's Python layer spends more on each
+# than Z3 does: its And/Or/Not re-check and coerce every argument, each C call is followed by
+# a second one asking for the error code, and a term's reference count is taken through two
+# more Python frames. The builders here call the C functions z3's bindings hold (the same
+# functions, argument types and terms) and tell a failed call by the NULL it returns.
+
+
+def _c_function(wrapper: Callable[..., Any]) -> Callable[..., Any]:
+    """The ctypes function behind a z3core wrapper: z3's generated bindings keep it as the
+    `f` of their last default argument. The (checking) wrapper itself where that is not so."""
+    defaults = getattr(wrapper, "__defaults__", None) or (None,)
+    function = getattr(defaults[-1], "f", None)
+    return function if callable(function) else wrapper
+
+
+_MK_AND = _c_function(z3.Z3_mk_and)
+_MK_OR = _c_function(z3.Z3_mk_or)
+_MK_NOT = _c_function(z3.Z3_mk_not)
+_MK_IMPLIES = _c_function(z3.Z3_mk_implies)
+_MK_DISTINCT = _c_function(z3.Z3_mk_distinct)
+_MK_ATMOST = _c_function(z3.Z3_mk_atmost)
+_MK_NUMERAL = _c_function(z3.Z3_mk_numeral)
+_MK_CONST = _c_function(z3.Z3_mk_const)
+_MK_SYMBOL = _c_function(z3.Z3_mk_string_symbol)
+_INT_SORT = _c_function(z3.Z3_mk_int_sort)
+_BOOL_SORT = _c_function(z3.Z3_mk_bool_sort)
+_INC_REF = _c_function(z3.Z3_inc_ref)
+
+
+def _checked(reference: Any, pointer: Any) -> Any:
+    """`pointer`, or z3's own exception when the call that made it failed (it is NULL)."""
+    if not pointer:
+        raise z3.Z3Exception(z3.Z3_get_error_msg(reference, z3.Z3_get_error_code(reference)))
+    return pointer
+
+
+def _term(kind: type[Term], context: z3.Context, pointer: Any) -> Term:
+    """What `kind(pointer, context)` makes (a wrapper holding one reference to the term)."""
+    reference = context.ref()
+    _checked(reference, pointer)
+    term = kind.__new__(kind)
+    term.ast = pointer
+    term.ctx = context
+    _INC_REF(reference, pointer)
+    return term
+
+
 def _array(terms: list[z3.BoolRef]) -> z3.Array:  # type: ignore[name-defined]
-    array = (z3.Ast * len(terms))()
-    for index, term in enumerate(terms):
-        array[index] = term.as_ast()
-    return array
+    return (z3.Ast * len(terms))(*(term.as_ast() for term in terms))
 
 
-# The z3 Python wrappers (And, Or, Not, Implies) re-check and coerce every argument; building
-# relations makes tens of thousands of them, so these go straight to the C API (5-6x faster).
 def mk_and(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """Z3 conjunction of at least two terms."""
     context = _context()
-    return z3.BoolRef(z3.Z3_mk_and(context.ref(), len(terms), _array(terms)), context)
+    return _term(z3.BoolRef, context, _MK_AND(context.ref(), len(terms), _array(terms)))
 
 
 def mk_or(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """Z3 disjunction of at least two terms."""
     context = _context()
-    return z3.BoolRef(z3.Z3_mk_or(context.ref(), len(terms), _array(terms)), context)
+    return _term(z3.BoolRef, context, _MK_OR(context.ref(), len(terms), _array(terms)))
 
 
 def mk_not(term: z3.BoolRef) -> z3.BoolRef:
     """Z3 negation."""
     context = _context()
-    return z3.BoolRef(z3.Z3_mk_not(context.ref(), term.as_ast()), context)
+    return _term(z3.BoolRef, context, _MK_NOT(context.ref(), term.as_ast()))
 
 
 def mk_implies(premise: z3.BoolRef, conclusion: z3.BoolRef) -> z3.BoolRef:
     """Z3 implication."""
     context = _context()
-    return z3.BoolRef(
-        z3.Z3_mk_implies(context.ref(), premise.as_ast(), conclusion.as_ast()), context
-    )
+    made = _MK_IMPLIES(context.ref(), premise.as_ast(), conclusion.as_ast())
+    return _term(z3.BoolRef, context, made)
 
 
 def _int_ast(value: Num) -> z3.Ast:  # type: ignore[name-defined]
     if isinstance(value, int):
         # The Int sort belongs to the context (its arithmetic keeps it): no wrapper needed.
         reference = _context().ref()
-        return z3.Z3_mk_numeral(reference, str(value), z3.Z3_mk_int_sort(reference))
+        made = _MK_NUMERAL(reference, str(value).encode(), _INT_SORT(reference))
+        return _checked(reference, made)
     return value.as_ast()
 
 
@@ -89,34 +134,35 @@ def mk_less(left: z3.ArithRef, right: z3.ArithRef) -> z3.BoolRef:
 def mk_int(name: str) -> z3.ArithRef:
     """`z3.Int(name)`."""
     context = _context()
-    return z3.ArithRef(_constant(context, name, z3.Z3_mk_int_sort(context.ref())), context)
+    return _term(z3.ArithRef, context, _constant(context, name, _INT_SORT(context.ref())))
 
 
 def mk_bool(name: str) -> z3.BoolRef:
     """`z3.Bool(name)`."""
     context = _context()
-    return z3.BoolRef(_constant(context, name, z3.Z3_mk_bool_sort(context.ref())), context)
+    return _term(z3.BoolRef, context, _constant(context, name, _BOOL_SORT(context.ref())))
 
 
 def _constant(context: z3.Context, name: str, sort: z3.Sort) -> z3.Ast:  # type: ignore[name-defined]
     reference = context.ref()
-    return z3.Z3_mk_const(reference, z3.Z3_mk_string_symbol(reference, name), sort)
+    symbol = _checked(reference, _MK_SYMBOL(reference, name.encode()))
+    return _MK_CONST(reference, symbol, sort)
 
 
 def mk_at_most_one(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """`z3.AtMost(*terms, 1)`."""
     context = _context()
-    return z3.BoolRef(z3.Z3_mk_atmost(context.ref(), len(terms), _array(terms), 1), context)
+    return _term(z3.BoolRef, context, _MK_ATMOST(context.ref(), len(terms), _array(terms), 1))
 
 
 # The C function for each comparison, and the one Python's operator reflection turns it into
 # when the left side is a plain int (`1 < x` is `x > 1`): z3's operators build exactly these.
 _COMPARISONS = {
-    CmpOp.EQ: z3.Z3_mk_eq,
-    CmpOp.LT: z3.Z3_mk_lt,
-    CmpOp.LE: z3.Z3_mk_le,
-    CmpOp.GT: z3.Z3_mk_gt,
-    CmpOp.GE: z3.Z3_mk_ge,
+    CmpOp.EQ: _c_function(z3.Z3_mk_eq),
+    CmpOp.LT: _c_function(z3.Z3_mk_lt),
+    CmpOp.LE: _c_function(z3.Z3_mk_le),
+    CmpOp.GT: _c_function(z3.Z3_mk_gt),
+    CmpOp.GE: _c_function(z3.Z3_mk_ge),
 }
 _REFLECTED = {
     CmpOp.EQ: CmpOp.EQ,
@@ -136,9 +182,9 @@ def mk_compare(op: CmpOp, left: Num, right: Num) -> z3.BoolRef:
     reference = context.ref()
     if op is CmpOp.NE:
         pair = (z3.Ast * 2)(_int_ast(left), _int_ast(right))
-        return z3.BoolRef(z3.Z3_mk_distinct(reference, 2, pair), context)
-    make = _COMPARISONS[op]
-    return z3.BoolRef(make(reference, _int_ast(left), _int_ast(right)), context)
+        return _term(z3.BoolRef, context, _MK_DISTINCT(reference, 2, pair))
+    made = _COMPARISONS[op](reference, _int_ast(left), _int_ast(right))
+    return _term(z3.BoolRef, context, made)
 
 
 def assert_all(solver: z3.Solver, constraints: Iterable[z3.BoolRef]) -> None:
