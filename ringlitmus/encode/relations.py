@@ -160,7 +160,15 @@ class RelationEncoder:
             memory = [event.id for event in structure.events if event.is_memory]
             predicate = self.predicate(base)
             return _prune({(a, b): predicate(a, b) for a in memory for b in memory})
-        static: dict[BaseRelation, Pairs] = {
+        given = self._given_pairs(base)
+        assert given is not None, base
+        return _prune({pair: self._dependency(pair, guard) for pair, guard in given.items()})
+
+    def _given_pairs(self, base: BaseRelation) -> Pairs | None:
+        """A dependency relation's guarded pairs as symbolic execution gives them, or None
+        for a relation that is not one."""
+        structure = self.structure
+        given: dict[BaseRelation, Pairs] = {
             BaseRelation.RMW: structure.rmw,
             BaseRelation.AMO: structure.amo,
             BaseRelation.LXSX: structure.lxsx,
@@ -172,7 +180,7 @@ class RelationEncoder:
             BaseRelation.PICK_DATA_DEP: structure.pick_data_dep,
             BaseRelation.PICK_CTRL_DEP: structure.pick_ctrl_dep,
         }
-        return _prune({pair: self._dependency(pair, guard) for pair, guard in static[base].items()})
+        return given.get(base)
 
     def _dependency(self, pair: tuple[int, int], guard: Guard) -> Raw:
         # A dependency's guard says along which paths the value flowed; when both ends
@@ -275,6 +283,10 @@ class RelationEncoder:
     def _sequence(self, operands: tuple[rel.RelTerm, ...]) -> RawPairs:
         # `[S]` operands are filters, applied through an index rather than by composing: the
         # ob of a large program is full of `po;[L]` and `[A];po`, where po is quadratic.
+        # The filters first: `(ctrl | addr;po);[ISB]` without an ISB costs nothing.
+        filters = [self._filter(operand) for operand in operands]
+        if any(events is not None and not events for events in filters):
+            return {}
         if any(self._empty(operand) for operand in operands):
             return {}
         first, rest = operands[0], list(operands[1:])
@@ -303,6 +315,12 @@ class RelationEncoder:
     def _empty(self, term: rel.RelTerm) -> bool:
         if _is_po(term):
             return not self.program_order.events
+        if isinstance(term, rel.Rel) and term not in self._relations:
+            given = self._given_pairs(term.base)
+            if given is not None:
+                # Not worked out pair by pair (see _dependency_into): pairs whose condition
+                # is False only make the sequence's result empty later.
+                return not given
         return not self._pairs(term)
 
     def _filter(self, term: rel.RelTerm) -> RawSet | None:
@@ -312,7 +330,10 @@ class RelationEncoder:
 
     def _into(self, term: rel.RelTerm, events: RawSet) -> RawPairs:
         """`term; [events]`, read off an index of `term` by target."""
-        index, both = self._index(term, by_target=True), self.conditions.both
+        index = self._dependency_into(term, events)
+        if index is None:
+            index = self._index(term, by_target=True)
+        both = self.conditions.both
         return _prune(
             {
                 (source, target): both(condition, membership)
@@ -320,6 +341,23 @@ class RelationEncoder:
                 for source, condition in index.get(target, ())
             }
         )
+
+    def _dependency_into(self, term: rel.RelTerm, events: RawSet) -> Index | None:
+        """A dependency relation's index by target, made for the targets in `events` only
+        (None for any other relation, or one already made whole): a read's ctrl dependency
+        reaches every later event, and `ctrl;[W]` needs the writes among them."""
+        if not isinstance(term, rel.Rel) or term in self._relations:
+            return None
+        given = self._given_pairs(term.base)
+        if given is None:
+            return None
+        index: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
+        for (source, target), guard in given.items():
+            if target in events:
+                condition = self._dependency((source, target), guard)
+                if condition is not False:
+                    index[target].append((source, condition))
+        return index
 
     def _outgoing(self, term: rel.RelTerm) -> Index:
         """`term`'s pairs indexed by source."""
