@@ -266,12 +266,10 @@ class RelationEncoder:
         first = self._pairs(left)
         if not first:
             return {}
-        conjoin, negate = self.conditions.conjoin, self.conditions.negate
         predicate = self._as_predicate(right)
         if predicate is not None:
-            return _prune(
-                {pair: conjoin((c, negate(predicate(*pair)))) for pair, c in first.items()}
-            )
+            return self._without(first, predicate)
+        conjoin, negate = self.conditions.conjoin, self.conditions.negate
         second = self._pairs(right)
         return _prune(
             {
@@ -279,6 +277,11 @@ class RelationEncoder:
                 for pair, c in first.items()
             }
         )
+
+    def _without(self, first: RawPairs, predicate: Predicate) -> RawPairs:
+        """`first` minus a predicate's pairs (`same-instance`, `loc`, ...)."""
+        conjoin, negate = self.conditions.conjoin, self.conditions.negate
+        return _prune({pair: conjoin((c, negate(predicate(*pair)))) for pair, c in first.items()})
 
     def _sequence(self, operands: tuple[rel.RelTerm, ...]) -> RawPairs:
         # `[S]` operands are filters, applied through an index rather than by composing: the
@@ -315,12 +318,10 @@ class RelationEncoder:
     def _empty(self, term: rel.RelTerm) -> bool:
         if _is_po(term):
             return not self.program_order.events
-        if isinstance(term, rel.Rel) and term not in self._relations:
-            given = self._given_pairs(term.base)
-            if given is not None:
-                # Not worked out pair by pair (see _dependency_into): pairs whose condition
-                # is False only make the sequence's result empty later.
-                return not given
+        if self._restrictable(term):
+            # Not worked out pair by pair (see _ending_in): pairs whose condition is False
+            # only make the sequence's result empty later.
+            return not self._may_have_pairs(term)
         return not self._pairs(term)
 
     def _filter(self, term: rel.RelTerm) -> RawSet | None:
@@ -330,8 +331,9 @@ class RelationEncoder:
 
     def _into(self, term: rel.RelTerm, events: RawSet) -> RawPairs:
         """`term; [events]`, read off an index of `term` by target."""
-        index = self._dependency_into(term, events)
-        if index is None:
+        if self._restrictable(term):
+            index: Index = _by_target(self._ending_in(term, events))
+        else:
             index = self._index(term, by_target=True)
         both = self.conditions.both
         return _prune(
@@ -342,22 +344,57 @@ class RelationEncoder:
             }
         )
 
-    def _dependency_into(self, term: rel.RelTerm, events: RawSet) -> Index | None:
-        """A dependency relation's index by target, made for the targets in `events` only
-        (None for any other relation, or one already made whole): a read's ctrl dependency
-        reaches every later event, and `ctrl;[W]` needs the writes among them."""
-        if not isinstance(term, rel.Rel) or term in self._relations:
-            return None
-        given = self._given_pairs(term.base)
-        if given is None:
-            return None
-        index: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
-        for (source, target), guard in given.items():
-            if target in events:
-                condition = self._dependency((source, target), guard)
-                if condition is not False:
-                    index[target].append((source, condition))
-        return index
+    # A dependency relation (ctrl, addr, the pick forms...) holds a pair for a read and every
+    # event its value reaches: a read's ctrl dependency reaches every later event, 33k pairs
+    # at a 64-entry ring, each decided static or not. The model uses most of them only before
+    # a filter (`ctrl;[W]`, `pick-dep;[W]`), so those pairs are made for the filter's events
+    # only, in the order the whole relation would list them.
+
+    def _restrictable(self, term: rel.RelTerm) -> bool:
+        """Can `term`'s pairs ending in given events be made without the others? Dependency
+        relations, their unions and their differences by a predicate, not made whole yet."""
+        if term in self._relations or _unwrap(term) in self._relations:
+            return False
+        term = _unwrap(term)
+        if isinstance(term, rel.Rel):
+            return self._given_pairs(term.base) is not None
+        if isinstance(term, rel.Union):
+            return all(self._restrictable(operand) for operand in term.operands)
+        if isinstance(term, rel.Diff):
+            return self._restrictable(term.left) and self._as_predicate(term.right) is not None
+        return False
+
+    def _may_have_pairs(self, term: rel.RelTerm) -> bool:
+        """For a restrictable term: did symbolic execution give it any pair at all?"""
+        term = _unwrap(term)
+        if isinstance(term, rel.Rel):
+            return bool(self._given_pairs(term.base))
+        if isinstance(term, rel.Union):
+            return any(self._may_have_pairs(operand) for operand in term.operands)
+        assert isinstance(term, rel.Diff)
+        return self._may_have_pairs(term.left)
+
+    def _ending_in(self, term: rel.RelTerm, targets: RawSet) -> RawPairs:
+        """A restrictable term's pairs whose target is in `targets`, made as `_pairs` makes
+        them (same conditions, same order); the others are not made at all."""
+        term = _unwrap(term)
+        if isinstance(term, rel.Rel):
+            given = self._given_pairs(term.base)
+            assert given is not None
+            return _prune(
+                {
+                    pair: self._dependency(pair, guard)
+                    for pair, guard in given.items()
+                    if pair[1] in targets
+                }
+            )
+        if isinstance(term, rel.Union):
+            return self._union(self._ending_in(operand, targets) for operand in term.operands)
+        assert isinstance(term, rel.Diff)
+        predicate = self._as_predicate(term.right)
+        assert predicate is not None
+        first = self._ending_in(term.left, targets)
+        return self._without(first, predicate) if first else {}
 
     def _outgoing(self, term: rel.RelTerm) -> Index:
         """`term`'s pairs indexed by source."""
@@ -595,6 +632,13 @@ def _drop_closures(term: rel.RelTerm) -> rel.RelTerm:
     if isinstance(inner, rel.Union):
         return rel.Union(tuple(_drop_closures(operand) for operand in inner.operands))
     return term
+
+
+def _by_target(pairs: RawPairs) -> dict[int, list[tuple[int, Raw]]]:
+    index: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
+    for (source, target), condition in pairs.items():
+        index[target].append((source, condition))
+    return index
 
 
 def _prune(mapping: dict) -> dict:  # type: ignore[type-arg]
