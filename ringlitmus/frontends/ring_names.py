@@ -8,7 +8,6 @@ a loop names the registers h0, h1, ..., and `struct kvm_dirty_gfn gfn[2]` declar
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -74,6 +73,8 @@ class Names:
 
 def suggestion(name: str, known: list[str]) -> str:
     """` (did you mean x?)` when a known name is close to `name`."""
+    import difflib  # only when a name is wrong (~2 ms of start-up otherwise)
+
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
