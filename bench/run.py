@@ -69,6 +69,9 @@ class Measurement:
     target_rss_mib: float | None = None
     met: bool | None = None
     note: str = ""
+    # wall_s over the median of `python -c pass` in the same run: comparable between runs
+    # made while the machine was in a faster or slower stretch.
+    floors: float | None = None
 
 
 def ringlitmus(*arguments: str) -> list[str]:
@@ -185,17 +188,26 @@ def summarize(case: Case, timings: list[tuple[float, float, int]]) -> Measuremen
     )
 
 
+def in_floors(results: list[Measurement]) -> None:
+    """Fill in each case's time as a multiple of `python -c pass`, when that was measured."""
+    floor = next((r.wall_s for r in results if r.name == "python (floor)" and r.wall_s), None)
+    for result in results:
+        if floor and result.wall_s is not None:
+            result.floors = round(result.wall_s / floor, 1)
+
+
 def print_table(results: list[Measurement]) -> None:
-    """A plain table: name, median wall, peak RSS, target, verdict."""
-    print(f"{'case':34} {'wall s':>8} {'RSS MiB':>8} {'target':>8}  exit  met")
+    """A plain table: name, median wall, in floors, peak RSS, target, verdict."""
+    print(f"{'case':34} {'wall s':>8} {'floors':>7} {'RSS MiB':>8} {'target':>8}  exit  met")
     for result in results:
         wall = "timeout" if result.wall_s is None else f"{result.wall_s:.3f}"
+        floors = "" if result.floors is None else f"{result.floors:.1f}"
         target = "" if result.target_s is None else f"{result.target_s:.2f}"
         met = {True: "yes", False: "NO", None: ""}[result.met]
         codes = ",".join(sorted({str(code) for code in result.exit_codes}))
         print(
-            f"{result.name:34} {wall:>8} {result.peak_rss_mib or 0:>8.1f} {target:>8}  "
-            f"{codes:4}  {met}"
+            f"{result.name:34} {wall:>8} {floors:>7} {result.peak_rss_mib or 0:>8.1f} "
+            f"{target:>8}  {codes:4}  {met}"
         )
 
 
@@ -213,6 +225,7 @@ def main() -> int:
     options = parser.parse_args()
     selected = set(options.only or ("floor", "seed", "ring", "catalogue"))
     results = measure_all(cases(selected, options.max_n), options.runs)
+    in_floors(results)
     print_table(results)
     report = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},

@@ -25,4 +25,6 @@ def test_the_benchmark_measures_and_writes_its_table(tmp_path: Path) -> None:
         assert result["exit_codes"] == [0, 0]
         assert result["wall_s"] > 0 and result["peak_rss_mib"] > 0
     assert by_name["--help"]["target_s"] == 0.15
+    assert by_name["python (floor)"]["floors"] == 1.0
+    assert by_name["--help"]["floors"] > 0
     assert "--help" in completed.stdout
