@@ -58,7 +58,7 @@ def frozen(cls: Record) -> Record:
 def hash_once(cls: Record) -> Record:
     """Remember a `@frozen` record's hash: for trees (guards, model terms) hashed again and
     again as dict keys, each hash would otherwise walk the whole tree."""
-    compute = cls.__hash__
+    compute: Any = cls.__hash__
 
     def cached_hash(self: Any) -> int:
         cached = self.__dict__.get("_hash")
