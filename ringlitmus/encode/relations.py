@@ -53,6 +53,19 @@ class RelationEncoder:
         self._relation_terms: dict[rel.RelTerm, PairMap] = {}
         self._indexes: dict[tuple[rel.RelTerm, bool], Index] = {}
         self.program_order = ProgramOrder(execution.structure, self.conditions)
+        structure = execution.structure
+        self._dependencies: dict[BaseRelation, Pairs] = {
+            BaseRelation.RMW: structure.rmw,
+            BaseRelation.AMO: structure.amo,
+            BaseRelation.LXSX: structure.lxsx,
+            BaseRelation.ADDR: structure.addr,
+            BaseRelation.DATA: structure.data,
+            BaseRelation.CTRL: structure.ctrl,
+            BaseRelation.PICK_BASIC_DEP: structure.pick_basic_dep,
+            BaseRelation.PICK_ADDR_DEP: structure.pick_addr_dep,
+            BaseRelation.PICK_DATA_DEP: structure.pick_data_dep,
+            BaseRelation.PICK_CTRL_DEP: structure.pick_ctrl_dep,
+        }
         self._set_terms: dict[rel.SetTerm, SetMap] = {}
 
     # ------------------------------------------------------------------ sets
@@ -167,20 +180,7 @@ class RelationEncoder:
     def _given_pairs(self, base: BaseRelation) -> Pairs | None:
         """A dependency relation's guarded pairs as symbolic execution gives them, or None
         for a relation that is not one."""
-        structure = self.structure
-        given: dict[BaseRelation, Pairs] = {
-            BaseRelation.RMW: structure.rmw,
-            BaseRelation.AMO: structure.amo,
-            BaseRelation.LXSX: structure.lxsx,
-            BaseRelation.ADDR: structure.addr,
-            BaseRelation.DATA: structure.data,
-            BaseRelation.CTRL: structure.ctrl,
-            BaseRelation.PICK_BASIC_DEP: structure.pick_basic_dep,
-            BaseRelation.PICK_ADDR_DEP: structure.pick_addr_dep,
-            BaseRelation.PICK_DATA_DEP: structure.pick_data_dep,
-            BaseRelation.PICK_CTRL_DEP: structure.pick_ctrl_dep,
-        }
-        return given.get(base)
+        return self._dependencies.get(base)
 
     def _dependency(self, pair: tuple[int, int], guard: Guard) -> Raw:
         # A dependency's guard says along which paths the value flowed; when both ends
@@ -332,7 +332,7 @@ class RelationEncoder:
     def _into(self, term: rel.RelTerm, events: RawSet) -> RawPairs:
         """`term; [events]`, read off an index of `term` by target."""
         if self._restrictable(term):
-            index: Index = _by_target(self._ending_in(term, events))
+            index = _indexed(self._ending_in(term, events), by_target=True)
         else:
             index = self._index(term, by_target=True)
         both = self.conditions.both
@@ -409,13 +409,7 @@ class RelationEncoder:
                 order = self.program_order
                 self._indexes[key] = Lazy(order.predecessors if by_target else order.successors)
             else:
-                index: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
-                for (source, target), condition in self._pairs(term).items():
-                    if by_target:
-                        index[target].append((source, condition))
-                    else:
-                        index[source].append((target, condition))
-                self._indexes[key] = index
+                self._indexes[key] = _indexed(self._pairs(term), by_target)
         return self._indexes[key]
 
     def _union(self, maps: Iterable[RawPairs]) -> RawPairs:
@@ -634,10 +628,14 @@ def _drop_closures(term: rel.RelTerm) -> rel.RelTerm:
     return term
 
 
-def _by_target(pairs: RawPairs) -> dict[int, list[tuple[int, Raw]]]:
+def _indexed(pairs: RawPairs, by_target: bool) -> Index:
+    """Pairs by one end (target or source), each entry the other ends and their conditions."""
     index: dict[int, list[tuple[int, Raw]]] = defaultdict(list)
     for (source, target), condition in pairs.items():
-        index[target].append((source, condition))
+        if by_target:
+            index[target].append((source, condition))
+        else:
+            index[source].append((target, condition))
     return index
 
 
