@@ -44,3 +44,11 @@ def test_terms_hold_their_reference_after_the_builders_wrappers_are_gone() -> No
         terms.assert_all(solver, kept)
         assert solver.check() == z3.sat
         assert all(term.sexpr() == f"(< v{i} {i})" for i, term in enumerate(kept))
+
+
+def test_a_wrapper_without_a_c_function_behind_it_is_used_as_it_is() -> None:
+    def wrapper(context: object) -> object:  # no `_elems` default: not z3's generated form
+        return context
+
+    assert terms._c_function(wrapper) is wrapper
+    assert callable(terms._c_function(z3.Z3_mk_and))
