@@ -28,7 +28,7 @@ from ringlitmus.errors import LitmusError, UsageError
 from ringlitmus.frozen import frozen
 from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
-from ringlitmus.process import set_up
+from ringlitmus.process import collect_between_files, set_up
 from ringlitmus.records import variant_from_data, variant_to_data
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
 
@@ -174,6 +174,7 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
     """Parse and check one file; a LitmusError becomes the report's error, never a crash."""
     from ringlitmus.frontends import parse_file
 
+    collect_between_files()
     test: ir.Test | None = None
     try:
         if Path(path).is_dir():

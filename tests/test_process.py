@@ -7,28 +7,53 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ringlitmus.process import YOUNG_GENERATION_THRESHOLD, tune_garbage_collector
+import pytest
+
+from ringlitmus import process
 
 
-def test_the_collector_looks_at_young_objects_less_often() -> None:
-    before = gc.get_threshold()
-    try:
-        tune_garbage_collector()
-        assert gc.get_threshold() == (YOUNG_GENERATION_THRESHOLD, *before[1:])
-    finally:
-        gc.set_threshold(*before)
-
-
-def test_the_program_runs_its_command_with_the_tuned_collector() -> None:
+def test_the_program_runs_its_command_with_the_collector_off() -> None:
     program = (
         "import gc, ringlitmus.cli as cli\n"
-        "cli.main = lambda **_: print(gc.get_threshold()[0])\n"
+        "cli.main = lambda **_: print(gc.isenabled())\n"
         "cli.run()\n"
     )
     completed = subprocess.run(
         [sys.executable, "-P", "-c", program], capture_output=True, text=True, check=True
     )
-    assert completed.stdout.split() == [str(YOUNG_GENERATION_THRESHOLD)]
+    assert completed.stdout.split() == ["False"]
+
+
+class Cycle:
+    """An object that refers to itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_with_the_collector_off_garbage_is_collected_between_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(process, "COLLECT_BETWEEN_FILES_AFTER", 1_000)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(2_000):
+            Cycle()
+        assert any(isinstance(thing, Cycle) for thing in gc.get_objects())
+        process.collect_between_files()
+        assert not any(isinstance(thing, Cycle) for thing in gc.get_objects())
+    finally:
+        gc.enable()
+
+
+def test_with_the_collector_on_nothing_is_collected_between_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(process, "COLLECT_BETWEEN_FILES_AFTER", 0)
+    collections = gc.get_stats()[2]["collections"]
+    process.collect_between_files()
+    assert gc.isenabled() and gc.get_stats()[2]["collections"] == collections
 
 
 def test_the_program_does_not_import_regex_for_lark() -> None:
