@@ -287,20 +287,19 @@ class RelationEncoder:
         # `[S]` operands are filters, applied through an index rather than by composing: the
         # ob of a large program is full of `po;[L]` and `[A];po`, where po is quadratic.
         # The filters first: `(ctrl | addr;po);[ISB]` without an ISB costs nothing.
-        filters = [self._filter(operand) for operand in operands]
-        if any(events is not None and not events for events in filters):
+        steps = [(operand, self._filter(operand)) for operand in operands]
+        if any(events is not None and not events for _, events in steps):
             return {}
-        if any(self._empty(operand) for operand in operands):
+        if any(self._empty(operand) for operand, events in steps if events is None):
             return {}
-        first, rest = operands[0], list(operands[1:])
-        if rest and self._filter(first) is None and (events := self._filter(rest[0])):
-            result = self._into(first, events)
+        (first, first_events), rest = steps[0], steps[1:]
+        if rest and first_events is None and rest[0][1]:
+            result = self._into(first, rest[0][1])
             rest = rest[1:]
         else:
             result = self._pairs(first)
         both = self.conditions.both
-        for operand in rest:
-            events = self._filter(operand)
+        for operand, events in rest:
             if events is not None:
                 result = _prune(
                     {
