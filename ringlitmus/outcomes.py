@@ -8,6 +8,7 @@ reports render; nothing here prints.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import field
 
 import z3
@@ -117,11 +118,11 @@ def _check_variant(
     test: ir.Test, variant: ir.Variant, options: CheckOptions, kept: list[object]
 ) -> VariantResult:
     started = time.perf_counter()
-    structure = build_event_structure(variant.program)
+    labels = observed_terms(test)
+    structure = build_event_structure(variant.program, observed_registers(labels.values()))
     execution = encode_execution(structure)
     encoder = RelationEncoder(execution)
     axioms = [encoder.encode_axiom(axiom) for axiom in MODELS[options.model].axioms]
-    labels = observed_terms(test)
     _translate_queries(test, execution, labels)
     solver = new_solver(
         SolverOptions(options.timeout_s, options.rlimit, linear=execution.symbols.linear)
@@ -286,6 +287,16 @@ def observed_terms(test: ir.Test) -> dict[str, ir.Term]:
             term = ir.FinalLocation(cell)
             terms.setdefault(test.label(term), term)
     return terms
+
+
+def observed_registers(terms: Iterable[ir.Term]) -> dict[str, set[str]]:
+    """Thread name -> the registers among `terms`: the only final register values a check
+    asks for, so the only ones symbolic execution has to carry to the end."""
+    registers: dict[str, set[str]] = {}
+    for term in terms:
+        if isinstance(term, ir.FinalRegister):
+            registers.setdefault(term.thread, set()).add(term.register)
+    return registers
 
 
 def _terms_of(condition: ir.Condition) -> list[ir.Term]:

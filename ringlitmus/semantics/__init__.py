@@ -16,6 +16,8 @@ value and the sets of reads it depends on. Dependencies follow herd's `aarch64de
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from ringlitmus import ir
 from ringlitmus.semantics.events import (
     ADDRESS_BASE,
@@ -46,8 +48,14 @@ __all__ = [
 ]
 
 
-def build_event_structure(program: ir.Program) -> EventStructure:
-    """Run every thread symbolically and collect its events and static relations."""
+def build_event_structure(
+    program: ir.Program, observed: Mapping[str, Collection[str]] | None = None
+) -> EventStructure:
+    """Run every thread symbolically and collect its events and static relations.
+
+    `observed` maps a thread's name to the registers whose final values will be asked for
+    (`final_registers` holds only those); None keeps every register's final value.
+    """
     bases, cells = layout_locations(program)
     structure = EventStructure(
         events=[],
@@ -64,5 +72,6 @@ def build_event_structure(program: ir.Program) -> EventStructure:
             add_event(structure, -1, EventKind.WRITE, address, value, True, -1, {Tag.INIT})
     for index, thread in enumerate(program.threads):
         structure.thread_events.append([])
-        ThreadRunner(structure, index, thread, bases).run()
+        registers = None if observed is None else observed.get(thread.name, ())
+        ThreadRunner(structure, index, thread, bases, registers).run()
     return structure

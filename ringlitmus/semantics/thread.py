@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
 from ringlitmus.semantics.accesses import CtrlRow, MemoryAccesses
@@ -11,6 +13,7 @@ from ringlitmus.semantics.events import (
     Provenance,
     constant_value,
 )
+from ringlitmus.semantics.liveness import live_after_labels
 from ringlitmus.semantics.registers import RegisterState, StoreRecord, merge_provenance, union
 from ringlitmus.symbolic import (
     All,
@@ -33,8 +36,14 @@ class ThreadRunner(MemoryAccesses):
     """Symbolic execution of one thread along all its paths at once."""
 
     def __init__(
-        self, structure: EventStructure, index: int, thread: ir.Thread, bases: dict[str, int]
+        self,
+        structure: EventStructure,
+        index: int,
+        thread: ir.Thread,
+        bases: dict[str, int],
+        observed: Collection[str] | None = None,
     ) -> None:
+        """`observed`: the registers whose final values the test reads (None: every one)."""
         self.structure = structure
         self.index = index
         self.thread = thread
@@ -52,6 +61,9 @@ class ThreadRunner(MemoryAccesses):
         self.exclusive_load: list[tuple[int, Guard]] = []
         self.conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]] = {}
         self.closures: dict[Guard, frozenset[Guard]] = {}
+        self.observed = observed
+        # Registers nothing reads after a label are not merged there (liveness.py).
+        self.live_after = None if observed is None else live_after_labels(thread, observed)
 
     def read_register(self, name: str, span: Span | None) -> RegisterState:
         if name not in self.registers:
@@ -117,6 +129,8 @@ class ThreadRunner(MemoryAccesses):
                 self.thread.span,
             )
         for name in sorted(self.all_register_names()):
+            if self.observed is not None and name not in self.observed:
+                continue  # not merged where paths joined: its value here is not its own
             state = self.read_register(name, self.thread.span)
             self.structure.final_registers[(self.thread.name, name)] = state.value
 
@@ -139,7 +153,11 @@ class ThreadRunner(MemoryAccesses):
         if len(incoming) == 1:
             self.registers = incoming[0][1]
             return
-        names = set().union(*(state.keys() for _, state in incoming))
+        # In first-seen order: the same program gives the same terms in every process.
+        names = dict.fromkeys(name for _, state in incoming for name in state)
+        if self.live_after is not None:
+            live = self.live_after[label]
+            names = {name: None for name in names if name in live}
         merged: dict[str, RegisterState] = {}
         for name in names:
             merged[name] = self._merge_register(
