@@ -22,9 +22,10 @@ from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ringlitmus import __version__, ir, outcomes
+from ringlitmus import __version__, ir, outcomes, readahead
 from ringlitmus.cache import Cache, cache_key
 from ringlitmus.errors import LitmusError, UsageError
+from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.frozen import frozen
 from ringlitmus.models import ALL_MODELS, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
@@ -34,9 +35,6 @@ from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
-
-LITMUS_SUFFIX = ".litmus"
-PRELUDE_SUFFIX = ".prelude"
 
 
 @frozen
@@ -179,7 +177,7 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
     try:
         if Path(path).is_dir():
             raise UsageError(f"no .litmus files in directory '{path}'")
-        test = parse_file(path, options.defines)
+        test = readahead.take(path, options.defines) or parse_file(path, options.defines)
         require_variants(test, options.check.variants or ())
         require_model(options.check.model, test)
         if options.check.model == ALL_MODELS:

@@ -16,8 +16,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ringlitmus.batch import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.errors import UsageError
+from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.frozen import frozen
 from ringlitmus.reports import FileReport
 from ringlitmus.reports.diff import Diff, compare, compare_variants

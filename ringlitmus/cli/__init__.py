@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import click
 
-from ringlitmus import __version__
+from ringlitmus import __version__, readahead
 from ringlitmus.cli.analysis import ablate, explain
 from ringlitmus.cli.check import check
 from ringlitmus.cli.common import EXIT_CODES_HELP, ExitCode, exit_code
@@ -53,6 +53,7 @@ def run() -> NoReturn:
         code: int | str | None = 0
     except SystemExit as done:  # click's standalone mode always ends here
         code = done.code
+    readahead.cancel()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ringlitmus import __version__
+from ringlitmus import __version__, readahead
 from ringlitmus.cli.common import (
     EXIT_CODES_HELP,
     ExitCode,
@@ -96,6 +97,9 @@ def check(
     chosen = OutputFormat.JSON if as_json else OutputFormat(output_format or "table")
     if junit is not None and any(same_file(junit, path) for path in files):
         raise click.UsageError(f"--junit {junit} is an input; it will not be overwritten")
+    if len(files) == 1 and os.path.isfile(files[0]):
+        # One file, checked here: parse it on another core while z3 and rich are imported.
+        readahead.start(files[0], defines)
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.outcomes import CheckOptions

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedFormatError
 from ringlitmus.frontends.source import read_source, source_lines
+
+if TYPE_CHECKING:
+    from ringlitmus import ir
 
 # herd7's architecture names (herdtools7 lib/archs.ml), as they open a litmus file.
 HERD_ARCHITECTURES = (

@@ -9,6 +9,10 @@ from collections.abc import Callable
 
 from ringlitmus.errors import LitmusError, LitmusSyntaxError, Span, UsageError
 
+# A test file; a file of declarations that tests include, never checked by itself.
+LITMUS_SUFFIX = ".litmus"
+PRELUDE_SUFFIX = ".prelude"
+
 # Far beyond any litmus test; small enough that a mistaken path fails at once, not after
 # reading gigabytes.
 MAX_SOURCE_BYTES = 16 * 2**20
