@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import signal
 import sys
 import threading
 from collections.abc import Mapping
@@ -68,6 +66,8 @@ def take(path: str, defines: Mapping[str, int]) -> ir.Test | None:
         _stop(pid)
         raise
     os.waitpid(pid, 0)
+    import pickle  # here, not at the top: `ringlitmus --help` imports this module
+
     try:
         kind, value = pickle.loads(data)
     except Exception:  # the child died before answering: parse here
@@ -89,6 +89,8 @@ def cancel() -> None:
 
 
 def _stop(pid: int) -> None:
+    import signal
+
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
@@ -109,6 +111,9 @@ def _key(path: str, defines: Mapping[str, int]) -> tuple[str, tuple[tuple[str, i
 def _child(path: str, defines: Mapping[str, int], read_end: int, write_end: int) -> None:
     """Parse, send the outcome, and leave at once: never return into the parent's code, never
     run its exit handlers or flush the stdio buffers it inherited."""
+    import pickle
+    import signal
+
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

@@ -67,6 +67,56 @@ def test_the_childs_error_is_the_error_parsing_here_gives(tmp_path: object) -> N
     assert output == "2 7"
 
 
+BROKEN = {
+    "syntax.litmus": "x = 0\nthread P0: store x = 1 $\n",
+    "location.litmus": "x = 0\nthread P0: store y = 1\n",
+    "register.litmus": "x = 0\nthread P0: store x = r9\n",
+    "thread.litmus": "x = 0\nthread P0: store x = 1\nthread P0: store x = 2\n",
+    "type.litmus": "x = 0\nparam o = acquire\nthread P0: r0 = o + 1\n",
+    "include.litmus": 'include "missing.prelude"\nthread P0: isb\n',
+    "unsupported.litmus": "x = 0\nthread P0 { for i in 0..100000 { store x = i } }\n",
+    "herd.litmus": "AArch64 A\n{ 0:X1=x; }\n P0 ;\n FOO W0,[X1] ;\nexists (0:X0=1)\n",
+    "binary.litmus": "x = 0\nthread P0: isb\n\udcff\n",
+}
+
+
+def test_every_kind_of_error_crosses_over_unchanged(tmp_path: object) -> None:
+    for name, text in BROKEN.items():
+        with open(f"{tmp_path}/{name}", "w", encoding="utf-8", errors="surrogateescape") as file:
+            file.write(text)
+    output = run(f"""
+        from ringlitmus.errors import LitmusError
+        from ringlitmus.frontends import parse_file
+
+        def outcome(parse):
+            try:
+                parse()
+            except LitmusError as error:
+                return type(error).__name__, str(error), error.span, error.source_line
+            return "no error"
+
+        kinds = []
+        for name in {sorted(BROKEN)!r}:
+            path = {str(tmp_path)!r} + "/" + name
+            readahead.start(path, {{}})
+            assert readahead._pending, name
+            ahead = outcome(lambda: readahead.take(path, {{}}))
+            here = outcome(lambda: parse_file(path))
+            assert ahead == here, (ahead, here)
+            kinds.append(here[0])
+        print(" ".join(sorted(set(kinds))))
+    """)
+    assert output.split() == [
+        "DuplicateThreadError",
+        "IncludeError",
+        "LitmusSyntaxError",
+        "TypeMismatchError",
+        "UndeclaredLocationError",
+        "UnknownRegisterError",
+        "UnsupportedInstructionError",
+    ]
+
+
 def test_a_child_that_dies_costs_only_the_time() -> None:
     output = run(f"""
         readahead._child = lambda *arguments: os._exit(1)
