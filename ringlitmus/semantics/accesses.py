@@ -61,6 +61,7 @@ class MemoryAccesses:
     guard: Guard
     registers: dict[str, RegisterState]
     stores: list[StoreRecord]
+    store_positions: dict[int | None, list[int]]
     exclusive_load: list[tuple[int, Guard]]
 
     ctrl: Provenance
@@ -109,25 +110,28 @@ class MemoryAccesses:
         so the row is made once for them (branch() forgets the rows)."""
         row = self.ctrl_rows.get(id(guard))
         if row is None or row.guard is not guard:
+            closure = conjunct_closure(guard, self.closures)
             row = self.ctrl_rows[id(guard)] = CtrlRow(
                 guard,
-                [(source, self.both(condition, guard)) for source, condition in self.ctrl.items()],
                 [
-                    (source, self.both(condition, guard))
+                    (source, self.both(condition, guard, closure))
+                    for source, condition in self.ctrl.items()
+                ],
+                [
+                    (source, self.both(condition, guard, closure))
                     for source, condition in self.pick_ctrl.items()
                 ],
             )
         return row
 
-    def both(self, condition: Guard, guard: Guard) -> Guard:
+    def both(self, condition: Guard, guard: Guard, closure: frozenset[Guard]) -> Guard:
         """`conjoin(condition, guard)`, remembered: a control dependency reaches every later
-        event, and runs of events share their guard, so the same conjunction recurs."""
-        if condition is True:
-            return guard
-        closure = conjunct_closure(guard, self.closures)
-        parts = condition.operands if isinstance(condition, All) else (condition,)
-        if all(part in closure for part in parts):
+        event, and runs of events share their guard, so the same conjunction recurs.
+        `closure` is the guard's conjunct_closure."""
+        if condition is True or condition in closure:
             return guard  # the usual case: the event lies on the path that took the branch
+        if isinstance(condition, All) and all(part in closure for part in condition.operands):
+            return guard
         key = (id(condition), id(guard))
         if key not in self.conjunctions:
             # The entry keeps both guards alive, so their ids cannot be reused by others.
@@ -162,12 +166,30 @@ class MemoryAccesses:
         for source, condition in union(address.pick, data.pick if data else {}).items():
             add_pair(structure.pick_basic_dep, source, target.id, conjoin(condition, target.guard))
 
+    def remember_store(self, record: StoreRecord) -> None:
+        """Keep a store for the local read successors of later loads, indexed by its address
+        when that is a constant (None: computed), so that a load at a constant address looks
+        only at the stores that may write there, not at every store of the thread."""
+        address = self.structure.events[record.event].address
+        self.store_positions.setdefault(address if isinstance(address, int) else None, []).append(
+            len(self.stores)
+        )
+        self.stores.append(record)
+
+    def stores_to(self, address: Value) -> list[StoreRecord]:
+        """The po-earlier stores that may write `address`, latest first. A store at another
+        constant address is left out: it can never be the same location."""
+        if not isinstance(address, int):
+            return self.stores[::-1]
+        positions = self.store_positions.get(address, []) + self.store_positions.get(None, [])
+        return [self.stores[position] for position in sorted(positions, reverse=True)]
+
     def local_read_successor(self, read: Event) -> tuple[Provenance, Provenance]:
         """What the value of `read` inherits from po-earlier same-location stores (lrs)."""
         deps: list[tuple[Guard, Provenance]] = []
         pick: list[tuple[Guard, Provenance]] = []
         blocked: Guard = False
-        for record in reversed(self.stores):
+        for record in self.stores_to(read.address):
             store = self.structure.events[record.event]
             same = conjoin(store.guard, cmp(CmpOp.EQ, store.address, read.address))
             via = conjoin(same, negate(blocked))
@@ -252,7 +274,7 @@ class MemoryAccesses:
             self.structure.lxsx[(load_id, write.id)] = pair_guard
             self.structure.rmw[(load_id, write.id)] = pair_guard
         self.record_dependencies(write, address, value)
-        self.stores.append(
+        self.remember_store(
             StoreRecord(write.id, union(address.deps, value.deps), union(address.pick, value.pick))
         )
 
@@ -299,7 +321,7 @@ class MemoryAccesses:
                 # The comparison decides whether the write happens: a pick (iico_ctrl) edge.
                 data.pick = union(data.pick, compared.pick, loaded.pick)
             self.record_dependencies(write, address, data)
-            self.stores.append(
+            self.remember_store(
                 StoreRecord(write.id, union(address.deps, new_deps), union(address.pick, data.pick))
             )
         if instruction.dest is not None:

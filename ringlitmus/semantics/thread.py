@@ -58,6 +58,7 @@ class ThreadRunner(MemoryAccesses):
         self.pick_ctrl: Provenance = {}
         self.ctrl_rows: dict[int, CtrlRow] = {}
         self.stores: list[StoreRecord] = []
+        self.store_positions: dict[int | None, list[int]] = {}
         self.exclusive_load: list[tuple[int, Guard]] = []
         self.conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]] = {}
         self.closures: dict[Guard, frozenset[Guard]] = {}
