@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import sys
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from enum import Enum
 
 import z3
@@ -45,7 +46,7 @@ class Decision:
 _retired: list[list[object]] = []
 
 
-@contextmanager
+@contextlib.contextmanager
 def fresh_context() -> Iterator[list[object]]:
     """Build and solve inside a Z3 context of its own (the default one is restored after).
 
@@ -61,7 +62,7 @@ def fresh_context() -> Iterator[list[object]]:
     """
     _retired.clear()  # before allocating the next: the peak is one context, as it always was
     _reuse_freed_memory()
-    context = z3.Context()
+    context = _made_ahead() or z3.Context()
     kept: list[object] = [context]
     previous = z3.z3._main_ctx  # the module's default context; z3 has no public setter
     z3.z3._main_ctx = context
@@ -72,9 +73,45 @@ def fresh_context() -> Iterator[list[object]]:
         _retired.append(kept)
 
 
+# The thread making a context ahead (make_context_ahead), and what it made.
+_ahead: list[threading.Thread] = []
+_made: list[z3.Context] = []
+
+
+def make_context_ahead() -> None:
+    """Start making the next variant's Z3 context on another thread.
+
+    Making a context is ~15 ms inside Z3, which lets go of Python's lock meanwhile: while the
+    program imports the encoder and the reports (Python code), the context is made on another
+    core. The next `fresh_context` waits for it and uses it; made and never used, it costs
+    only memory.
+    """
+    if _ahead:
+        return
+    _reuse_freed_memory()
+    _ahead.append(threading.Thread(target=_make, daemon=True))
+    _ahead[0].start()
+
+
+def _make() -> None:
+    # Whatever fails here fails again in fresh_context, which reports it; a thread would only
+    # print a traceback.
+    with contextlib.suppress(Exception):
+        _made.append(z3.Context())
+
+
+def _made_ahead() -> z3.Context | None:
+    """The context made ahead, once its thread is done (None: none was started, or it failed)."""
+    if not _ahead:
+        return None
+    _ahead.pop().join()
+    return _made.pop() if _made else None
+
+
 # glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
 
 
 @functools.cache
@@ -85,7 +122,9 @@ def _reuse_freed_memory() -> None:
     to the kernel when they are freed, so every variant's fresh context faulted the same pages
     in again: ~8,000 page faults, a third of a small file's run. With these two settings the
     freed blocks stay in the heap (the process's size is its peak, as for any short-lived
-    command). Elsewhere than glibc this does nothing and only the time is lost.
+    command). One heap serves every thread, so a context made ahead on another thread is
+    freed where the next one is made. Elsewhere than glibc this does nothing and only the time
+    is lost.
     """
     if not sys.platform.startswith("linux"):
         return
@@ -95,6 +134,7 @@ def _reuse_freed_memory() -> None:
         return
     mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest: blocks up to 32 MiB from the heap
     mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # and its top is not handed back below 1 GiB free
+    mallopt(_M_ARENA_MAX, 1)  # one heap for every thread: a context made ahead frees into it
 
 
 def new_solver(options: SolverOptions) -> z3.Solver:
