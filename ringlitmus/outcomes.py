@@ -15,6 +15,7 @@ import z3
 
 from ringlitmus import ir
 from ringlitmus.encode.execution import Execution, encode_condition, encode_execution, final_value
+from ringlitmus.encode.readback import model_integer, model_truth
 from ringlitmus.encode.relations import RelationEncoder
 from ringlitmus.encode.solver import (
     Decision,
@@ -318,10 +319,7 @@ def read_state(
     state: dict[str, int] = {}
     for label, term in labels.items():
         value = final_value(execution, term)
-        if isinstance(value, int):
-            state[label] = value
-        else:
-            state[label] = model.eval(value, model_completion=True).as_long()
+        state[label] = model_integer(model, value)
     return state
 
 
@@ -333,32 +331,26 @@ def describe_execution(execution: Execution, model: z3.ModelRef) -> dict[str, li
     def where(event_id: int) -> str:
         event = structure.events[event_id]
         thread = structure.thread_names[event.thread] if event.thread >= 0 else "init"
-        address = execution.addresses[event_id]
-        if not isinstance(address, int):
-            address = model.eval(address, model_completion=True).as_long()
+        address = model_integer(model, execution.addresses[event_id])
         return f"{thread}:{event.kind.value} {names.get(address, hex(address))}"
 
     rf = [
         f"{where(w)} -rf-> {where(r)}"
         for (w, r), variable in execution.rf.items()
-        if z3.is_true(model.eval(as_bool(variable), model_completion=True))
+        if model_truth(model, variable)
     ]
     orders: dict[str, list[tuple[int, int]]] = {}
     for write_id, clock in execution.clocks.items():
-        if not z3.is_true(model.eval(as_bool(execution.executes[write_id]), model_completion=True)):
+        if not model_truth(model, execution.executes[write_id]):
             continue
-        address = execution.addresses[write_id]
-        if not isinstance(address, int):
-            address = model.eval(address, model_completion=True).as_long()
-        position = model.eval(clock, model_completion=True).as_long()
+        address = model_integer(model, execution.addresses[write_id])
+        position = model_integer(model, clock)
         orders.setdefault(names.get(address, hex(address)), []).append((position, write_id))
     co = []
     for cell, writes in sorted(orders.items()):
         values = []
         for _, write_id in sorted(writes):
-            value = execution.value(structure.events[write_id])
-            if not isinstance(value, int):
-                value = model.eval(value, model_completion=True).as_long()
+            value = model_integer(model, execution.value(structure.events[write_id]))
             values.append(str(value))
         co.append(f"{cell}: " + " -co-> ".join(values))
     return {"rf": rf, "co": co}

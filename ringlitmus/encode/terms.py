@@ -43,7 +43,7 @@ def _context() -> z3.Context:
 # functions, argument types and terms) and tell a failed call by the NULL it returns.
 
 
-def _c_function(wrapper: Callable[..., Any]) -> Callable[..., Any]:
+def c_function(wrapper: Callable[..., Any]) -> Callable[..., Any]:
     """The ctypes function behind a z3core wrapper: z3's generated bindings keep it as the
     `f` of their last default argument. The (checking) wrapper itself where that is not so."""
     defaults = getattr(wrapper, "__defaults__", None) or (None,)
@@ -51,18 +51,18 @@ def _c_function(wrapper: Callable[..., Any]) -> Callable[..., Any]:
     return function if callable(function) else wrapper
 
 
-_MK_AND = _c_function(z3.Z3_mk_and)
-_MK_OR = _c_function(z3.Z3_mk_or)
-_MK_NOT = _c_function(z3.Z3_mk_not)
-_MK_IMPLIES = _c_function(z3.Z3_mk_implies)
-_MK_DISTINCT = _c_function(z3.Z3_mk_distinct)
-_MK_ATMOST = _c_function(z3.Z3_mk_atmost)
-_MK_NUMERAL = _c_function(z3.Z3_mk_numeral)
-_MK_CONST = _c_function(z3.Z3_mk_const)
-_MK_SYMBOL = _c_function(z3.Z3_mk_string_symbol)
-_INT_SORT = _c_function(z3.Z3_mk_int_sort)
-_BOOL_SORT = _c_function(z3.Z3_mk_bool_sort)
-_INC_REF = _c_function(z3.Z3_inc_ref)
+_MK_AND = c_function(z3.Z3_mk_and)
+_MK_OR = c_function(z3.Z3_mk_or)
+_MK_NOT = c_function(z3.Z3_mk_not)
+_MK_IMPLIES = c_function(z3.Z3_mk_implies)
+_MK_DISTINCT = c_function(z3.Z3_mk_distinct)
+_MK_ATMOST = c_function(z3.Z3_mk_atmost)
+_MK_NUMERAL = c_function(z3.Z3_mk_numeral)
+_MK_CONST = c_function(z3.Z3_mk_const)
+_MK_SYMBOL = c_function(z3.Z3_mk_string_symbol)
+_INT_SORT = c_function(z3.Z3_mk_int_sort)
+_BOOL_SORT = c_function(z3.Z3_mk_bool_sort)
+_INC_REF = c_function(z3.Z3_inc_ref)
 
 
 def _checked(reference: Any, pointer: Any) -> Any:
@@ -158,11 +158,11 @@ def mk_at_most_one(terms: list[z3.BoolRef]) -> z3.BoolRef:
 # The C function for each comparison, and the one Python's operator reflection turns it into
 # when the left side is a plain int (`1 < x` is `x > 1`): z3's operators build exactly these.
 _COMPARISONS = {
-    CmpOp.EQ: _c_function(z3.Z3_mk_eq),
-    CmpOp.LT: _c_function(z3.Z3_mk_lt),
-    CmpOp.LE: _c_function(z3.Z3_mk_le),
-    CmpOp.GT: _c_function(z3.Z3_mk_gt),
-    CmpOp.GE: _c_function(z3.Z3_mk_ge),
+    CmpOp.EQ: c_function(z3.Z3_mk_eq),
+    CmpOp.LT: c_function(z3.Z3_mk_lt),
+    CmpOp.LE: c_function(z3.Z3_mk_le),
+    CmpOp.GT: c_function(z3.Z3_mk_gt),
+    CmpOp.GE: c_function(z3.Z3_mk_ge),
 }
 _REFLECTED = {
     CmpOp.EQ: CmpOp.EQ,

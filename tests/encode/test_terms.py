@@ -50,5 +50,5 @@ def test_a_wrapper_without_a_c_function_behind_it_is_used_as_it_is() -> None:
     def wrapper(context: object) -> object:  # no `_elems` default: not z3's generated form
         return context
 
-    assert terms._c_function(wrapper) is wrapper
-    assert callable(terms._c_function(z3.Z3_mk_and))
+    assert terms.c_function(wrapper) is wrapper
+    assert callable(terms.c_function(z3.Z3_mk_and))
