@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ringlitmus import __version__, ir, outcomes, readahead
 from ringlitmus.cache import Cache, cache_key
+from ringlitmus.encode.solver import make_context_ahead
 from ringlitmus.errors import LitmusError, UsageError
 from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.frozen import frozen
@@ -177,6 +178,9 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
     try:
         if Path(path).is_dir():
             raise UsageError(f"no .litmus files in directory '{path}'")
+        # The file's first Z3 context is made on a thread while it is parsed (or while the
+        # read-ahead child finishes): Z3 lets go of Python's lock as it works.
+        make_context_ahead()
         test = readahead.take(path, options.defines) or parse_file(path, options.defines)
         require_variants(test, options.check.variants or ())
         require_model(options.check.model, test)

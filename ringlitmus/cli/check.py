@@ -98,12 +98,8 @@ def check(
     if junit is not None and any(same_file(junit, path) for path in files):
         raise click.UsageError(f"--junit {junit} is an input; it will not be overwritten")
     if len(files) == 1 and os.path.isfile(files[0]):
-        # One file, checked here: parse it on another core while z3 and rich are imported,
-        # and make its first Z3 context on another thread meanwhile.
+        # One file, checked here: parse it on another core while z3 and rich are imported.
         readahead.start(files[0], defines)
-        from ringlitmus.encode.solver import make_context_ahead
-
-        make_context_ahead()
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.outcomes import CheckOptions

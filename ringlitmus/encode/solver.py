@@ -81,13 +81,14 @@ _made: list[z3.Context] = []
 def make_context_ahead() -> None:
     """Start making the next variant's Z3 context on another thread.
 
-    Making a context is ~15 ms inside Z3, which lets go of Python's lock meanwhile: while the
-    program imports the encoder and the reports (Python code), the context is made on another
-    core. The next `fresh_context` waits for it and uses it; made and never used, it costs
-    only memory.
+    Making a context is ~15 ms inside Z3, which lets go of Python's lock meanwhile: while a
+    file is parsed (Python code), or while this process waits for the child parsing it, the
+    context is made on another core. The next `fresh_context` waits for it and uses it; made
+    and never used (every result came from the cache), it costs only memory.
     """
     if _ahead:
         return
+    _retired.clear()  # the last context goes first, as in fresh_context: one is ever alive
     _reuse_freed_memory()
     _ahead.append(threading.Thread(target=_make, daemon=True))
     _ahead[0].start()
