@@ -173,9 +173,20 @@ class RelationEncoder:
             memory = [event.id for event in structure.events if event.is_memory]
             predicate = self.predicate(base)
             return _prune({(a, b): predicate(a, b) for a in memory for b in memory})
+        return self._dependency_pairs(base)
+
+    def _dependency_pairs(self, base: BaseRelation, targets: RawSet | None = None) -> RawPairs:
+        """A dependency relation's pairs (those ending in `targets` only, when given), each
+        with its condition, in the order symbolic execution gave them."""
         given = self._given_pairs(base)
         assert given is not None, base
-        return _prune({pair: self._dependency(pair, guard) for pair, guard in given.items()})
+        return _prune(
+            {
+                pair: self._dependency(pair, guard)
+                for pair, guard in given.items()
+                if targets is None or pair[1] in targets
+            }
+        )
 
     def _given_pairs(self, base: BaseRelation) -> Pairs | None:
         """A dependency relation's guarded pairs as symbolic execution gives them, or None
@@ -378,15 +389,7 @@ class RelationEncoder:
         them (same conditions, same order); the others are not made at all."""
         term = _unwrap(term)
         if isinstance(term, rel.Rel):
-            given = self._given_pairs(term.base)
-            assert given is not None
-            return _prune(
-                {
-                    pair: self._dependency(pair, guard)
-                    for pair, guard in given.items()
-                    if pair[1] in targets
-                }
-            )
+            return self._dependency_pairs(term.base, targets)
         if isinstance(term, rel.Union):
             return self._union(self._ending_in(operand, targets) for operand in term.operands)
         assert isinstance(term, rel.Diff)
