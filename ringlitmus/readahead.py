@@ -32,9 +32,10 @@ _pending: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[int, int]] = {}
 
 
 def start(path: str, defines: Mapping[str, int]) -> None:
-    """Begin parsing `path` with `defines` in a child process, when that is possible."""
+    """Begin parsing `path` with `defines` in a child process, when that is possible and
+    `path` is a file `check` parses (a directory, a prelude or a missing file is left to it)."""
     key = _key(path, defines)
-    if key in _pending or path.endswith(PRELUDE_SUFFIX) or not _can_fork():
+    if key in _pending or not _is_checked_file(path) or not _can_fork():
         return
     try:
         read_end, write_end = os.pipe()
@@ -94,6 +95,10 @@ def _stop(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+
+
+def _is_checked_file(path: str) -> bool:
+    return os.path.isfile(path) and not path.endswith(PRELUDE_SUFFIX)
 
 
 def _can_fork() -> bool:

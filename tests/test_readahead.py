@@ -127,10 +127,11 @@ def test_a_child_that_dies_costs_only_the_time() -> None:
     assert output == "None {}"
 
 
-def test_nothing_is_forked_once_z3_is_loaded_or_for_a_prelude() -> None:
+def test_nothing_is_forked_once_z3_is_loaded_or_for_what_check_does_not_parse() -> None:
     prelude = LITMUS / "kvm-dirty-ring" / "kvm-dirty-ring.prelude"
     output = run(f"""
-        readahead.start({str(prelude)!r}, {{}})
+        for path in ({str(prelude)!r}, {str(LITMUS)!r}, {str(LITMUS / "missing.litmus")!r}):
+            readahead.start(path, {{}})
         print(len(readahead._pending))
         import z3
         readahead.start({str(RING)!r}, {{}})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -97,7 +96,7 @@ def check(
     chosen = OutputFormat.JSON if as_json else OutputFormat(output_format or "table")
     if junit is not None and any(same_file(junit, path) for path in files):
         raise click.UsageError(f"--junit {junit} is an input; it will not be overwritten")
-    if len(files) == 1 and os.path.isfile(files[0]):
+    if len(files) == 1:
         # One file, checked here: parse it on another core while z3 and rich are imported.
         readahead.start(files[0], defines)
     stdout, stderr = consoles()
