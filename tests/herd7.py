@@ -48,7 +48,9 @@ def model_arguments(model: str) -> list[str]:
     if model == "lkmm":
         catalogue = os.environ.get(CATALOGUE_VARIABLE)
         if catalogue is None:
-            pytest.skip(f"set {CATALOGUE_VARIABLE} to ../shared/herd-catalogue for LKMM's cat files")
+            pytest.skip(
+                f"set {CATALOGUE_VARIABLE} to ../shared/herd-catalogue for LKMM's cat files"
+            )
         linux = Path(catalogue) / "linux"
         return ["-I", str(linux / "cats"), "-conf", str(linux / "cfgs" / "linux-kernel.cfg")]
     if model == "riscv":
