@@ -287,7 +287,32 @@ def test_herd_format_prints_herd7_lines() -> None:
     assert lines[0] == "Test MP Allowed"
     assert lines[1] == "States 4"
     assert lines[2:6] == [f"1:X0={a}; 1:X2={b};" for a in (0, 1) for b in (0, 1)]
-    assert lines[6:9] == ["Ok", "Condition exists (1:X0=1 /\\ 1:X2=0)", "Observation MP Sometimes"]
+    assert lines[6:11] == [
+        "Ok",
+        "Witnesses",
+        "Positive: 1 Negative: 3",
+        "Condition exists (1:X0=1 /\\ 1:X2=0)",
+        "Observation MP Sometimes 1 3",
+    ]
+
+
+def test_herd_format_says_forbidden_for_not_exists() -> None:
+    """herd7's kind is the quantifier's: `~exists` prints Forbidden, whether the test passes
+    (its condition unreachable) or fails; Witnesses count the states outside the condition."""
+    passing = run("check", "--format", "herd", DATA / "mp-dmbs-not-exists.litmus").stdout
+    assert passing.splitlines()[0] == "Test MP+dmbs-not-exists Forbidden"
+    assert "Positive: 3 Negative: 0\n" in passing
+    failing = run("check", "--format", "herd", DATA / "mp-not-exists.litmus")
+    assert failing.exit_code == ExitCode.FAILED
+    lines = failing.stdout.splitlines()
+    assert lines[0] == "Test MP-not-exists Forbidden"
+    assert lines[6:11] == [
+        "No",
+        "Witnesses",
+        "Positive: 3 Negative: 1",
+        "Condition ~exists (1:X0=1 /\\ 1:X2=0)",
+        "Observation MP-not-exists Sometimes 1 3",
+    ]
 
 
 def test_defines_reach_the_ring_front_end() -> None:

@@ -1,24 +1,24 @@
 """Print results the way herd7 does, and judge outcomes by herd's rules.
 
-What herd7 prints and we do not: the `Witnesses` / `Positive: p Negative: n` lines and the two
-counts after `Observation NAME KIND` (herd counts candidate executions; we decide reachability
-with a solver and never count executions), `Time NAME s` and `Hash=`. Values are printed as
-integers, so a register holding a pointer shows its numeric address, not herd's `x`. When the
-solver could not decide, the validation line reads `Unknown` (herd has no such word).
-A ring-DSL file prints one block per variant and outcome, named `TEST.variant.outcome`
-(the `default` variant and a lone outcome are left out of the name).
+One block per test, herd7's lines (herdtools7 `herd/top_herd.ml`): `Test NAME KIND` (the kind
+the condition's quantifier states), `States N` and the final states, `Ok`/`No`, `Witnesses`,
+`Positive: p Negative: n`, `Condition ...`, `Observation NAME Never|Sometimes|Always p n`.
+herd counts executions in p and n; we decide reachability with a solver and never count
+executions, so ours are counts of the distinct final states listed (p those satisfying the
+condition). When the solver could not decide, the validation line reads `Unknown` (herd has no
+such word). A ring-DSL file prints one block per variant and outcome, named
+`TEST.variant.outcome` (the `default` variant and a lone outcome are left out of the name).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
 from ringlitmus.frozen import frozen
 from ringlitmus.reports import REACHABLE, UNREACHABLE, FileReport, verdict_value
+from ringlitmus.reports.herd_states import format_condition, herd_states
 
 if TYPE_CHECKING:
     from ringlitmus.outcomes import OutcomeResult, VariantResult
@@ -58,6 +58,13 @@ class HerdJudgement:
     observation: HerdObservation
     validation: HerdValidation
 
+
+# herd's kind of a test is the one its quantifier states, whatever the executions show.
+_KINDS = {
+    ir.OutcomeKind.ALLOWED: HerdVerdict.ALLOWED.value,
+    ir.OutcomeKind.FORBIDDEN: HerdVerdict.FORBIDDEN.value,
+    ir.OutcomeKind.REQUIRED: HerdVerdict.REQUIRED.value,
+}
 
 _QUANTIFIERS = {
     ir.OutcomeKind.ALLOWED: "exists",
@@ -123,84 +130,6 @@ def judge_outcome(outcome: OutcomeResult) -> HerdJudgement:
     return judge_herd(outcome.kind, outcome.status, outcome.always)
 
 
-# --------------------------------------------------------------------------- terms and conditions
-
-
-def herd_term(test: ir.Test, term: ir.Term | ir.Expr) -> str:
-    """A term as herd7 prints it: registers `0:X0`, memory `[x]`, constants as numbers."""
-    if isinstance(term, ir.FinalLocation):
-        return f"[{term.cell}]"
-    if isinstance(term, ir.FinalRegister | ir.Address | ir.Const):
-        return test.label(term)
-    return str(term)
-
-
-def format_condition(test: ir.Test, condition: ir.Condition) -> str:
-    """A condition in herd's syntax: `1:X0=1 /\\ not ([x]=2)`."""
-    if isinstance(condition, ir.Truth):
-        return "true" if condition.value else "false"
-    if isinstance(condition, ir.Compare):
-        left, right = herd_term(test, condition.left), herd_term(test, condition.right)
-        if condition.op is ir.CmpOp.EQ:
-            return f"{left}={right}"
-        if condition.op is ir.CmpOp.NE:
-            return f"not ({left}={right})"
-        return f"{left}{condition.op.value}{right}"
-    if condition.op is ir.BoolOpKind.NOT:
-        return f"not ({format_condition(test, condition.operands[0])})"
-    connective = " /\\ " if condition.op is ir.BoolOpKind.AND else " \\/ "
-    parts = []
-    for operand in condition.operands:
-        text = format_condition(test, operand)
-        if isinstance(operand, ir.BoolOp) and operand.op is not ir.BoolOpKind.NOT:
-            text = f"({text})"
-        parts.append(text)
-    return connective.join(parts)
-
-
-def condition_terms(condition: ir.Condition) -> list[ir.Term]:
-    """The final registers and memory cells a condition names, in order."""
-    if isinstance(condition, ir.Truth):
-        return []
-    if isinstance(condition, ir.Compare):
-        return [
-            term
-            for term in (condition.left, condition.right)
-            if isinstance(term, ir.FinalRegister | ir.FinalLocation)
-        ]
-    return [term for operand in condition.operands for term in condition_terms(operand)]
-
-
-def _natural_key(text: str) -> tuple[object, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
-
-
-def _term_order(test: ir.Test, term: ir.Term) -> tuple[object, ...]:
-    # herd lists registers (by thread, then register number) before memory cells.
-    if isinstance(term, ir.FinalRegister):
-        return (0, _natural_key(term.thread), _natural_key(term.register))
-    return (1, _natural_key(test.label(term)))
-
-
-def herd_states(
-    test: ir.Test, terms: Iterable[ir.Term], states: Iterable[Mapping[str, int]]
-) -> list[str]:
-    """Final states projected on `terms`, one herd line each (`0:X0=1; [x]=2;`), sorted."""
-    ordered: dict[str, ir.Term] = {}
-    for term in sorted(terms, key=lambda term: _term_order(test, term)):
-        ordered.setdefault(test.label(term), term)
-    states = list(states)
-    labels = [label for label in ordered if all(label in state for state in states)]
-    rows = {tuple(state[label] for label in labels) for state in states}
-    return [
-        " ".join(
-            f"{herd_term(test, ordered[label])}={value};"
-            for label, value in zip(labels, row, strict=True)
-        )
-        for row in sorted(rows)
-    ]
-
-
 # --------------------------------------------------------------------------- the herd7 log
 
 
@@ -220,7 +149,8 @@ def render_herd(report: FileReport) -> str:
 
 def _block_name(test: ir.Test, variant: str, outcome: str) -> str:
     if test.format.is_herd:
-        return test.name
+        # herd drops a `.litmus` the name line carries (herdtools7 lib/misc.ml, clean_name).
+        return test.name.removesuffix(".litmus")
     parts = [test.name]
     if len(test.variants) > 1 or variant != "default":
         parts.append(variant)
@@ -234,15 +164,26 @@ def _render_block(
 ) -> str:
     name = _block_name(test, variant.variant, outcome.name)
     judgement = judge_outcome(result)
-    header = "Required" if outcome.kind is ir.OutcomeKind.REQUIRED else "Allowed"
-    lines = [f"Test {name} {header}"]
+    lines = [f"Test {name} {_KINDS[outcome.kind]}"]
+    counts = ""
     if variant.states is not None:
-        terms = [*condition_terms(outcome.condition), *test.observed]
-        rows = herd_states(test, terms, variant.states)
-        lines.append(f"States {len(rows)}")
-        lines.extend(rows)
-    lines.append(judgement.validation.value)
+        states = herd_states(
+            test, variant.variant, outcome.condition, test.observed, variant.states
+        )
+        lines.append(f"States {len(states.lines)}")
+        lines.extend(states.lines)
+        lines.append(judgement.validation.value)
+        # herd's witnesses count what the quantifier asks for: for ~exists, the states
+        # that do not satisfy the condition (herd/top_herd.ml, check_wit).
+        positive, negative = states.positive, states.negative
+        if outcome.kind is ir.OutcomeKind.FORBIDDEN:
+            positive, negative = negative, positive
+        lines.append("Witnesses")
+        lines.append(f"Positive: {positive} Negative: {negative}")
+        counts = f" {states.positive} {states.negative}"
+    else:
+        lines.append(judgement.validation.value)
     condition = format_condition(test, outcome.condition)
     lines.append(f"Condition {_QUANTIFIERS[outcome.kind]} ({condition})")
-    lines.append(f"Observation {name} {judgement.observation.value}")
+    lines.append(f"Observation {name} {judgement.observation.value}{counts}")
     return "\n".join(lines) + "\n"

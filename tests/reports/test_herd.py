@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
-from result_builders import MP_STATES, mp_test
+from result_builders import mp_test
 
 from ringlitmus import ir, outcomes
 from ringlitmus.encode.solver import Verdict
@@ -14,8 +16,6 @@ from ringlitmus.reports.herd import (
     HerdObservation,
     HerdValidation,
     HerdVerdict,
-    format_condition,
-    herd_states,
     judge_herd,
     render_herd,
 )
@@ -72,52 +72,6 @@ def _eq(left: ir.Term, right: int) -> ir.Compare:
     return ir.Compare(ir.CmpOp.EQ, left, ir.Const(right))
 
 
-def test_format_condition_uses_herd_syntax() -> None:
-    test = mp_test()
-    x0, x = ir.FinalRegister("P0", "X0"), ir.FinalLocation("x")
-    condition = ir.BoolOp(
-        ir.BoolOpKind.AND,
-        (
-            _eq(x0, 1),
-            ir.BoolOp(ir.BoolOpKind.NOT, (_eq(x, 2),)),
-            ir.BoolOp(ir.BoolOpKind.OR, (_eq(x, 1), ir.Compare(ir.CmpOp.NE, x0, ir.Const(3)))),
-        ),
-    )
-    assert format_condition(test, condition) == (
-        "0:X0=1 /\\ not ([x]=2) /\\ ([x]=1 \\/ not (0:X0=3))"
-    )
-    assert format_condition(test, ir.Truth()) == "true"
-
-
-def test_ring_registers_keep_thread_names() -> None:
-    test = ir.Test("seed.litmus", "seed", ir.Format.RING, (), ())
-    condition = _eq(ir.FinalRegister("CPU1", "slot"), 0)
-    assert format_condition(test, condition) == "CPU1.slot=0"
-
-
-def test_herd_states_project_sort_and_deduplicate() -> None:
-    test = mp_test()
-    terms = [ir.FinalLocation("x"), ir.FinalRegister("P1", "X2"), ir.FinalRegister("P1", "X0")]
-    assert herd_states(test, terms, MP_STATES) == [
-        "1:X0=0; 1:X2=0; [x]=1;",
-        "1:X0=0; 1:X2=1; [x]=1;",
-        "1:X0=1; 1:X2=0; [x]=1;",
-        "1:X0=1; 1:X2=1; [x]=1;",
-    ]
-    assert herd_states(test, [ir.FinalLocation("y")], MP_STATES) == ["[y]=1;"]
-
-
-def test_herd_states_order_registers_by_number() -> None:
-    test = mp_test()
-    terms = [
-        ir.FinalRegister("P10", "X1"),
-        ir.FinalRegister("P2", "X10"),
-        ir.FinalRegister("P2", "X9"),
-    ]
-    state = {"10:X1": 1, "2:X10": 2, "2:X9": 3}
-    assert herd_states(test, terms, [state]) == ["2:X9=3; 2:X10=2; 10:X1=1;"]
-
-
 def test_render_herd_prints_herd7_block(mp_report: FileReport) -> None:
     assert render_herd(mp_report) == (
         "Test MP Allowed\n"
@@ -127,10 +81,19 @@ def test_render_herd_prints_herd7_block(mp_report: FileReport) -> None:
         "1:X0=1; 1:X2=0; [x]=1;\n"
         "1:X0=1; 1:X2=1; [x]=1;\n"
         "Ok\n"
+        "Witnesses\n"
+        "Positive: 1 Negative: 3\n"
         "Condition exists (1:X0=1 /\\ 1:X2=0)\n"
-        "Observation MP Sometimes\n"
+        "Observation MP Sometimes 1 3\n"
         "\n"
     )
+
+
+def test_herd_test_name_loses_its_litmus_suffix(mp_report: FileReport) -> None:
+    assert mp_report.test is not None
+    test = dataclasses.replace(mp_report.test, name="MP.litmus")
+    lines = render_herd(dataclasses.replace(mp_report, test=test)).splitlines()
+    assert (lines[0], lines[-2]) == ("Test MP Allowed", "Observation MP Sometimes 1 3")
 
 
 def test_render_herd_says_required_for_forall() -> None:
@@ -145,6 +108,8 @@ def test_render_herd_says_required_for_forall() -> None:
 
 
 def test_ring_file_prints_a_block_per_variant_and_outcome() -> None:
+    """The Test line says Forbidden for a forbidden outcome, reached or not; Witnesses count
+    the final states that do not satisfy a ~exists condition as positive, as herd does."""
     condition = _eq(ir.FinalRegister("CPU1", "slot"), 0)
     program = ir.Program((), ())
     test = ir.Test(
@@ -154,19 +119,24 @@ def test_ring_file_prints_a_block_per_variant_and_outcome() -> None:
         (ir.Variant("before", program), ir.Variant("after", program)),
         (ir.Outcome("lost_page", K.FORBIDDEN, condition),),
     )
-    reached = OutcomeResult("lost_page", K.FORBIDDEN, R, None, False)
+    reached = OutcomeResult("lost_page", K.FORBIDDEN, R, None, False, always=R)
     proved = OutcomeResult("lost_page", K.FORBIDDEN, U, None, True)
+    before = tuple({"CPU1.slot": slot} for slot in (2, 0, 1))
     result = outcomes.TestResult(
         "seed.litmus",
         "seed",
         "ring",
-        (VariantResult("before", 0.0, (reached,)), VariantResult("after", 0.0, (proved,))),
+        (
+            VariantResult("before", 0.0, (reached,), states=before),
+            VariantResult("after", 0.0, (proved,)),
+        ),
     )
     text = render_herd(FileReport("seed.litmus", result=result, test=test))
     assert text == (
-        "Test seed.before Allowed\nNo\nCondition ~exists (CPU1.slot=0)\n"
-        "Observation seed.before Unknown\n\n"
-        "Test seed.after Allowed\nOk\nCondition ~exists (CPU1.slot=0)\n"
+        "Test seed.before Forbidden\nStates 3\nCPU1.slot=0;\nCPU1.slot=1;\nCPU1.slot=2;\nNo\n"
+        "Witnesses\nPositive: 2 Negative: 1\nCondition ~exists (CPU1.slot=0)\n"
+        "Observation seed.before Sometimes 1 2\n\n"
+        "Test seed.after Forbidden\nOk\nCondition ~exists (CPU1.slot=0)\n"
         "Observation seed.after Never\n\n"
     )
 
