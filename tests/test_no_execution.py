@@ -15,8 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from herd7 import run_herd7
 
+from ringlitmus import ir, outcomes
 from ringlitmus.cli import ExitCode, main
-from ringlitmus.outcomes import NO_EXECUTION
+from ringlitmus.encode.solver import Decision, Verdict
+from ringlitmus.outcomes import NO_EXECUTION, OutcomeResult
 
 DATA = Path(__file__).resolve().parent / "data" / "no-execution"
 FILES = sorted(DATA.glob("*.litmus"))
@@ -111,3 +113,24 @@ def test_a_filter_that_keeps_executions_still_gives_verdicts(tmp_path: Path) -> 
     result = check(kept, "--no-cache")
     assert result.exit_code == ExitCode.OK, result.output
     assert "unreachable ✓" in result.stdout
+
+
+def test_when_existence_cannot_be_decided_unreachable_becomes_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unreachable = OutcomeResult("P", ir.OutcomeKind.FORBIDDEN, Verdict.UNREACHABLE, None, True)
+    reachable = OutcomeResult("Q", ir.OutcomeKind.ALLOWED, Verdict.REACHABLE, None, True)
+    monkeypatch.setattr(outcomes, "decide", lambda _: Decision(Verdict.UNKNOWN, reason="timeout"))
+    results, empty = outcomes._require_executions((unreachable, reachable), None, None, False)
+    assert not empty
+    assert results[0].status is Verdict.UNKNOWN and results[0].ok is None
+    assert results[0].reason == "could not check that any execution exists: timeout"
+    assert results[1] == reachable
+
+
+def test_no_state_found_asks_whether_any_execution_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    allowed = OutcomeResult("Q", ir.OutcomeKind.ALLOWED, Verdict.UNKNOWN, None, None)
+    monkeypatch.setattr(outcomes, "decide", lambda _: Decision(Verdict.UNREACHABLE))
+    results, empty = outcomes._require_executions((allowed,), None, (), True)
+    assert empty and results[0].reason is not None
+    assert results[0].reason.startswith(f"{NO_EXECUTION}: the program and its filter admit")
