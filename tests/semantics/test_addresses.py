@@ -60,3 +60,12 @@ def test_the_error_names_a_computed_address_as_herd7_does() -> None:
         main, ["check", "--no-cache", "-j", "1", str(DATA / "computed-address.litmus")]
     )
     assert "address x+8 is not a declared location" in result.stderr
+
+
+def test_a_ring_index_known_when_read_and_off_the_array_is_an_error_too() -> None:
+    path = DATA.parent / "bounds" / "constant-out-of-bounds.litmus"
+    result = CliRunner().invoke(main, ["check", "--no-cache", "-j", "1", str(path)])
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert result.stderr.startswith(
+        f"{path}:9:3: error: this access's address ring+16 is not a declared location"
+    )
