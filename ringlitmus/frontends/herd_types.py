@@ -11,8 +11,8 @@ no answer depends on the difference. What herd7 7.58 does, measured on AArch64 a
 * 8 and 16 bits signed: a location's negative value is read unsigned (`int8_t x=-1` is 255,
   `char x=-1` 255, `int16_t x=-1` 65535), a register's as written (`int8_t 0:X2=-1` is -1);
 * a type herd knows no size of (`unsigned`, `foo`) is refused ("Cannot find the size of type"),
-  as is a 128-bit one on AArch64 and a 64-bit location on X86 ("mask 32 bit value 0x0 with quad
-  mask"), whose values are 32 bits wide.
+  as is a 128-bit one on AArch64 and, on X86, whose values are 32 bits wide, a 64-bit type
+  given a number (`int64_t x;`, `int64_t 0:ECX=5`: "mask 32 bit value 0x5 with quad mask").
 
 A location name as a value (`int 0:X1=x`, `int *p=x`) is an address: never truncated.
 """
@@ -95,9 +95,10 @@ def check_declaration(
             _width(herd_type, format)  # the type must still be one herd knows
         return
     width = _width(herd_type, format)
-    if format is ir.Format.X86 and width > 32 and not register:
+    if format is ir.Format.X86 and width > 32:
+        # herd7 takes an address there (`int64_t 0:EBX=x`) but no number, not even 0.
         raise UnsupportedInstructionError(
-            f"'{text}': herd's X86 is 32-bit and refuses a {width}-bit location; "
+            f"'{text}': herd's X86 is 32-bit and refuses a {width}-bit number; "
             "declare it int (or leave the type out)",
             herd_type.span,
         )
