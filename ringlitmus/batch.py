@@ -281,10 +281,12 @@ def _load(cache: Cache, key: str, name: str) -> VariantResult | None:
 
 
 def is_decided(variant: VariantResult) -> bool:
-    """Whether every answer of `variant` is a proof (nothing unknown, every state listed)."""
+    """Whether every answer of `variant` is a proof (nothing unknown, every state listed, and
+    some execution exists: a variant without any is reported afresh each run)."""
     answers = [outcome.status for outcome in variant.outcomes]
     answers += [outcome.always for outcome in variant.outcomes if outcome.always is not None]
-    return variant.states_complete and all(verdict_value(a) != UNKNOWN for a in answers)
+    decided = variant.states_complete and not variant.no_execution
+    return decided and all(verdict_value(a) != UNKNOWN for a in answers)
 
 
 def variant_key(test: ir.Test, variant: str, options: CheckOptions, tool: str | None = None) -> str:

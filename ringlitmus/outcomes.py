@@ -30,6 +30,9 @@ from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
 
+# What a report says of a variant without any candidate execution (VariantResult.no_execution).
+NO_EXECUTION = "no execution exists"
+
 
 @frozen
 class CheckOptions:
@@ -75,6 +78,7 @@ class VariantResult:
     states: tuple[dict[str, int], ...] | None = None
     states_complete: bool = True
     model: str = "armv8"
+    no_execution: bool = False
 
 
 @frozen
@@ -161,13 +165,15 @@ def _check_variant(
     complete = True
     if options.states:
         states, complete = enumerate_states(execution, solver, labels, options.max_states)
+    results, vacuous = _require_executions(results, solver, states, test.filter is not None)
     return VariantResult(
         variant=variant.name,
         model=options.model,
         time_s=round(time.perf_counter() - started, 4),
         outcomes=results,
-        states=states,
+        states=None if vacuous else states,
         states_complete=complete,
+        no_execution=vacuous,
     )
 
 
@@ -205,7 +211,41 @@ def _address_escape(execution: Execution, solver: z3.Solver) -> str | None:
     )
 
 
-def _undecided(expected: ir.Reachability | None, outcome: ir.Outcome, reason: str) -> OutcomeResult:
+def _require_executions(
+    results: tuple[OutcomeResult, ...],
+    solver: z3.Solver,
+    states: tuple[dict[str, int], ...] | None,
+    filtered: bool,
+) -> tuple[tuple[OutcomeResult, ...], bool]:
+    """The results, with "unreachable" kept only over a non-empty set of executions; and
+    whether the variant has no candidate execution at all.
+
+    Only asked when some answer is "unreachable" (or no state was found): any reachable answer
+    already shows an execution. Without executions every claim of unreachability would hold
+    vacuously, so none is given: each outcome becomes undecided with the reason.
+    """
+    proved_empty = any(result.status is Verdict.UNREACHABLE for result in results)
+    if not proved_empty and states != ():
+        return results, False
+    decision = decide(solver)
+    if decision.verdict is Verdict.REACHABLE:
+        return results, False
+    if decision.verdict is Verdict.UNKNOWN:
+        reason = f"could not check that any execution exists: {decision.reason}"
+        return tuple(
+            _undecided(result.expected, result, reason)
+            if result.status is Verdict.UNREACHABLE
+            else result
+            for result in results
+        ), False
+    admits = "the program and its filter admit" if filtered else "the program admits"
+    reason = f"{NO_EXECUTION}: {admits} no execution the model allows, so nothing is judged"
+    return tuple(_undecided(result.expected, result, reason) for result in results), True
+
+
+def _undecided(
+    expected: ir.Reachability | None, outcome: ir.Outcome | OutcomeResult, reason: str
+) -> OutcomeResult:
     return OutcomeResult(
         name=outcome.name,
         kind=outcome.kind,

@@ -22,6 +22,7 @@ def variant_to_data(variant: VariantResult) -> dict[str, Any]:
         "states": [dict(state) for state in variant.states] if variant.states is not None else None,
         "states_complete": variant.states_complete,
         "model": variant.model,
+        "no_execution": variant.no_execution,
     }
 
 
@@ -55,6 +56,7 @@ def variant_from_data(data: object) -> VariantResult:
         states=None if states is None else tuple(_state(state) for state in _list(states)),
         states_complete=_boolean(fields["states_complete"]),
         model=_string(fields["model"]),
+        no_execution=_boolean(fields["no_execution"]),
     )
 
 

@@ -255,9 +255,11 @@ def test_json_shape() -> None:
         "outcomes",
         "states",
         "states_complete",
+        "no_execution",
         "herd",
     }
     assert variant["variant"] == "default"
+    assert variant["no_execution"] is False
     assert variant["states_complete"] is True
     assert variant["herd"] == {"verdict": "Allowed", "observation": "Sometimes", "validation": "Ok"}
     assert {"1:X0": 1, "1:X2": 0} in [

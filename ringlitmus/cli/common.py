@@ -43,7 +43,8 @@ EXIT_CODE_MEANINGS: Mapping[ExitCode, str] = {
     ExitCode.OK: "every expectation holds (where a file states none: no forbidden\n"
     "      outcome is reachable and no required outcome is violated)",
     ExitCode.FAILED: "an expectation fails, or a forbidden outcome is reachable",
-    ExitCode.BAD_INPUT: "usage, read, parse or semantic error, or an unsupported construct",
+    ExitCode.BAD_INPUT: "usage, read, parse or semantic error, an unsupported construct,\n"
+    "      or a variant with no execution at all",
     ExitCode.UNKNOWN: "some result is unknown (solver gave up, timeout) and nothing is worse",
     ExitCode.INTERNAL_ERROR: "internal error: a bug in ringlitmus, please report it",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",

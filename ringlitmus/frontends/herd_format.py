@@ -37,6 +37,7 @@ from ringlitmus.frontends.build import (
     transform_tree,
 )
 from ringlitmus.frontends.conditions import TermSide, WrittenTerm, merge_condition_callbacks
+from ringlitmus.frontends.herd_types import AddressOf, HerdType, check_declaration, split_type
 
 Written = TypeVar("Written")
 
@@ -58,6 +59,9 @@ _STATUSES = {
 _STATUSES[ir.OutcomeKind.FORBIDDEN] = _STATUSES[ir.OutcomeKind.ALLOWED]
 # herd's kinds.txt spells them both ways.
 _SPELLINGS = {"allow": "allowed", "forbid": "forbidden", "require": "required"}
+
+
+InitPart = Token | HerdType | ir.Const | ir.Address | AddressOf
 
 
 @dataclass
@@ -160,31 +164,71 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
     # ----------------------------------------------------------------------- init block
 
     @v_args(meta=True)
-    def init_location(self, meta: Meta, children: list[Token | ir.Expr]) -> None:
-        """`x=1`, `int x=1`, `x=y` (x holds y's address)."""
-        name, value = children[-2], children[-1]
-        assert isinstance(value, ir.Const | ir.Address)
-        self._parts.locations.declare(str(name), value, self._span(meta))
+    def init_location(self, meta: Meta, children: list[InitPart]) -> None:
+        """`x=1`, `x;` (0), `int x=1`, `uint8_t x;`, `x=y` and `int *p=&x` (addresses)."""
+        herd_type, rest = split_type(children)
+        name, value = str(rest[0]), rest[1] if len(rest) > 1 else None
+        span = self._span(meta)
+        initial = self._initial(herd_type, value, name, False, span)
+        self._parts.locations.declare(name, initial, span)
 
     @v_args(meta=True)
-    def init_register(self, meta: Meta, children: list[Token | ir.Expr]) -> None:
-        """`0:X1=x`, `0: X0 = -1`, `int64_t 1:X20=0`, `0:EAX=1`."""
-        thread, register, value = children[-3], children[-2], children[-1]
+    def init_register(self, meta: Meta, children: list[InitPart]) -> None:
+        """`0:X1=x`, `0: X0 = -1`, `int64_t 1:X20=0`, `int64_t 0:X3;` (0), `0:EAX=1`."""
+        herd_type, rest = split_type(children)
+        thread, register = rest[0], rest[1]
         assert isinstance(thread, Token) and isinstance(register, Token)
-        assert isinstance(value, ir.Const | ir.Address)
         span = self._span(meta)
         name = self._register_name(str(register), span)
         if name is None:
             raise UnknownRegisterError(f"the zero register '{register}' has no value", span)
+        written = f"{thread}:{register}"
+        value = self._initial(herd_type, rest[2] if len(rest) > 2 else None, written, True, span)
         if isinstance(value, ir.Address):
             self._parts.locations.mention(value.location, span)
         index = parse_integer(str(thread), span)
         self._parts.registers.append((index, name, value, span))
 
+    def _initial(
+        self,
+        herd_type: HerdType | None,
+        value: InitPart | None,
+        name: str,
+        register: bool,
+        span: Span | None,
+    ) -> ir.Const | ir.Address:
+        """The initial value a declaration gives (0 when it gives none), checked against its
+        type; `&x` only initialises a pointer, as in herd7 ("unexpected '&' (in init)")."""
+        if isinstance(value, AddressOf):
+            if herd_type is None or not herd_type.pointer:
+                raise LitmusSyntaxError(
+                    f"'&{value.location}' only initialises a pointer (`int *p=&{value.location}`);"
+                    f" write {value.location} for its address",
+                    value.span,
+                )
+            value = ir.Address(value.location)
+        initial = ir.Const(0) if value is None else value
+        assert isinstance(initial, ir.Const | ir.Address)
+        shown = initial.value if isinstance(initial, ir.Const) else initial.location
+        written = name if value is None else f"{name}={shown}"
+        written = f"{herd_type} {written}" if herd_type else written
+        check_declaration(herd_type, initial, register, self._parts.format, written, span)
+        return initial
+
+    def init_type(self, tokens: list[Token]) -> HerdType:
+        """`int64_t`, `int *` before a declared name."""
+        return HerdType(str(tokens[0]), len(tokens) > 1, self._span(tokens[0]))
+
+    def init_address_of(self, tokens: list[Token]) -> AddressOf:
+        """`&x`, a pointer's initial value."""
+        return AddressOf(str(tokens[0]), self._span(tokens[0]))
+
     @v_args(meta=True)
-    def init_value(self, meta: Meta, tokens: list[Token]) -> ir.Const | ir.Address:
+    def init_value(self, meta: Meta, tokens: list[Token | AddressOf]) -> InitPart:
         """An integer, or a location name standing for its address."""
         token = tokens[0]
+        if isinstance(token, AddressOf):
+            return token
         if token.type.endswith("INTEGER"):
             return ir.Const(parse_integer(str(token), self._span(meta)))
         return ir.Address(str(token))

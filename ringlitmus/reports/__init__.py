@@ -42,9 +42,13 @@ class FileStatus(Enum):
 
 
 def file_status(report: FileReport) -> FileStatus:
-    """ERROR if the file could not be checked, else FAILED if any result misses its claim,
-    else UNKNOWN if any could not be decided, else PASSED."""
+    """ERROR if the file could not be checked or a variant has no execution at all, else FAILED
+    if any result misses its claim, else UNKNOWN if any could not be decided, else PASSED."""
     if report.error is not None or report.result is None or report.result.error is not None:
+        return FileStatus.ERROR
+    if any(variant.no_execution for variant in report.result.variants):
+        # A broken test, not a solver limit: exit 2 like bad input, never 3, which a gate may
+        # be told to tolerate ("raise --timeout") and would then let a vacuous test pass.
         return FileStatus.ERROR
     verdicts = [outcome.ok for variant in report.result.variants for outcome in variant.outcomes]
     if False in verdicts:

@@ -112,6 +112,9 @@ def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:
         # False when the enumeration stopped at its limit or the solver gave up: `states` is
         # then what was found, not every reachable state.
         "states_complete": variant.states_complete if variant.states is not None else None,
+        # True when the variant admits no execution at all: its outcomes are then "unknown"
+        # with the reason, and the file is an error (exit 2), never a vacuous pass.
+        "no_execution": variant.no_execution,
     }
     if result.format in HERD_FORMATS and variant.outcomes:
         # A herd test has one final condition, so one outcome.

@@ -129,7 +129,12 @@ def _outcome_case(
     if line is not None:
         case.set("line", str(line))
     case.set("time", f"{share:.3f}")
-    if verdict_value(outcome.status) == UNKNOWN:
+    if variant.no_execution:
+        error = ElementTree.SubElement(
+            case, "error", message=_xml(outcome.reason or "no execution"), type="NoExecution"
+        )
+        error.text = _xml(f"{report.file}: error: {outcome.reason}")
+    elif verdict_value(outcome.status) == UNKNOWN:
         reason = outcome.reason or "the solver gave no reason"
         ElementTree.SubElement(case, "skipped", message=_xml(f"unknown: {reason}"))
     elif outcome.ok is False:

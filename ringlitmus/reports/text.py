@@ -92,8 +92,12 @@ def result_table(result: TestResult) -> Table:
             if found is None:
                 cells.append(Text("—"))
                 continue
-            cell = Text(status_words(found) + " ")
-            cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
+            if variant.no_execution:
+                cell = Text("no execution ")
+                cell.append(_MARKS[False], style=_MARK_STYLES[False])
+            else:
+                cell = Text(status_words(found) + " ")
+                cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
             cells.append(cell)
         table.add_row(*cells)
     return table
@@ -113,6 +117,11 @@ def outcome_notes(result: TestResult) -> list[Text]:
             label = variant_label(result, variant)
             where = f"{outcome.name} [{label}]" if several else outcome.name
             status = verdict_value(outcome.status)
+            if variant.no_execution:
+                line = Text(_MARKS[False] + " ", style=_MARK_STYLES[False])
+                line.append(f"{where}: {outcome.reason}")
+                lines.append(line)
+                continue
             if status == UNKNOWN:
                 line = Text("? ", style=_MARK_STYLES[None])
                 line.append(f"{where}: unknown: {outcome.reason or 'the solver gave no reason'}")

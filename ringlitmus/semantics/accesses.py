@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ringlitmus import ir
-from ringlitmus.errors import Span, UnsupportedInstructionError
+from ringlitmus.errors import Span, UndeclaredLocationError, UnsupportedInstructionError
 from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
 from ringlitmus.semantics.events import (
@@ -37,6 +37,15 @@ from ringlitmus.symbolic import (
     ite,
     negate,
 )
+
+
+def describe_address(address: int, bases: dict[str, int]) -> str:
+    """`x+8` for an address past a location's base, as herd7 writes it; else the number."""
+    below = [(base, name) for name, base in bases.items() if base <= address]
+    if not below:
+        return str(address)
+    base, name = max(below)
+    return f"{name}+{address - base}"
 
 
 @frozen
@@ -85,6 +94,8 @@ class MemoryAccesses:
         fence: FenceKind | None = None,
         span: Span | None = None,
     ) -> Event:
+        if kind is not EventKind.FENCE and isinstance(address, int):
+            self.require_cell(address, span)
         event = add_event(
             self.structure,
             self.index,
@@ -103,6 +114,23 @@ class MemoryAccesses:
         for source, condition in row.pick_ctrl:
             self.structure.pick_ctrl_dep[(source, event.id)] = condition
         return event
+
+    def require_cell(self, address: int, span: Span | None) -> None:
+        """Refuse an access whose address is known here and is no declared cell.
+
+        The encoding has no write for such an address to read from, so every execution that
+        performs the access would silently vanish and a forbidden outcome would pass for want of
+        executions. herd7 refuses it too ("Non symbolic location with no initial write: '[0]'"),
+        whether or not the access is on a path some execution takes. Addresses that depend on
+        values read stay symbolic and are checked per execution (outcomes.py).
+        """
+        if address in self.structure.cells:
+            return
+        shown = describe_address(address, self.structure.bases)
+        hint = " (what a register nothing initialises holds)" if address == 0 else ""
+        raise UndeclaredLocationError(
+            f"this access's address {shown}{hint} is not a declared location", span
+        )
 
     def ctrl_row(self, guard: Guard) -> CtrlRow:
         """The ctrl (and pick) conditions into an event under `guard`, from every read a

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from result_builders import console_text, make_console
+from result_builders import console_text, make_console, outcome
 from rich.console import Console
 from syrupy.assertion import SnapshotAssertion
 
+from ringlitmus import ir, outcomes
+from ringlitmus.encode.solver import Verdict
 from ringlitmus.errors import LitmusSyntaxError, Span, UsageError
+from ringlitmus.outcomes import VariantResult
 from ringlitmus.reports import FileReport
 from ringlitmus.reports.text import (
     render_error,
@@ -129,3 +132,22 @@ def test_internal_error_shows_traceback_with_debug(console: Console) -> None:
     except ValueError as error:
         render_internal_error(console, error, debug=True)
     assert "Traceback" in console_text(console)
+
+
+def test_a_variant_without_executions_is_an_error_not_a_pass(
+    console: Console, snapshot: SnapshotAssertion
+) -> None:
+    reason = "no execution exists: the program and its filter admit no execution the model allows"
+    empty = outcome(Verdict.UNKNOWN, ir.Reachability.UNREACHABLE, None, reason=reason)
+    result = outcomes.TestResult(
+        file="MP+filter-none.litmus",
+        test="MP+filter-none",
+        format="aarch64",
+        variants=(VariantResult("default", 0.1, (empty,), no_execution=True),),
+    )
+    render_result(console, FileReport(result.file, result=result))
+    text = console_text(console)
+    assert text == snapshot
+    assert "no execution ✗" in text and "unreachable" not in text
+    assert f"✗ lost_page: {reason}" in text
+    assert text.rstrip().splitlines()[-1].startswith("ERROR MP+filter-none.litmus")
