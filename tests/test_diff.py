@@ -220,6 +220,18 @@ def test_the_old_sides_claim_decides_what_opens() -> None:
     }
 
 
+def test_an_outcome_expected_unreachable_is_judged_as_claimed(tmp_path: Path) -> None:
+    # expect.litmus's old side: an allowed outcome the file expects unreachable. Removing the
+    # barriers (claims untouched) opens it: the diff fails by that expectation, not the kind.
+    old = CLAIMS / "old" / "expect.litmus"
+    new = without_barriers(old, tmp_path)
+    result = run(old, new)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert f"✗ {new}: stale: allowed outcome expected unreachable, newly reachable" in result.stdout
+    assert result.stdout.rstrip().endswith("an outcome expected unreachable became reachable")
+    assert "claims: 0 weakened, 0 strengthened, 0 added" in result.stdout
+
+
 def test_two_directories_match_files_by_relative_path(tmp_path: Path) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     for side in (old, new):
@@ -305,6 +317,7 @@ def _claim_of(entry: dict[str, Any]) -> ClaimChange:
         models,
         entry["old"],
         entry["new"],
+        entry["herd"],
     )
 
 
@@ -323,7 +336,9 @@ def test_a_weakened_claim_fails_the_directory_diff(claims_diff: Result) -> None:
     assert not rows[("strengthened.litmus", "stale")]["claim_weakened"]
 
 
-@pytest.mark.parametrize("file", ["narrowed.litmus", "herd-expected.litmus", "condition.litmus"])
+@pytest.mark.parametrize(
+    "file", ["narrowed.litmus", "herd-expected.litmus", "herd-filter.litmus", "condition.litmus"]
+)
 def test_a_weakened_claim_alone_fails_unless_accepted(file: str) -> None:
     # The verdicts are the same on both sides: only the claim makes the diff fail.
     old, new = CLAIMS / "old" / file, CLAIMS / "new" / file

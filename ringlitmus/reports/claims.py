@@ -8,14 +8,19 @@ every model either side names in an `under` clause plus "the other models", so a
 moved to a narrower set of models is seen even when the diff runs under one it still names.
 
 A claim that disappears or gets weaker (unreachable -> reachable or none, reachable -> none,
-forbidden -> allowed, a changed condition, a removed or renamed variant, outcome or file) is
-WEAKENED; reachable -> unreachable, none -> a status and allowed -> forbidden or required are
-STRENGTHENED; a new file, variant or outcome is ADDED. Pure: IR in, ClaimChanges out.
+forbidden -> allowed, a changed condition or herd `filter`, a removed or renamed variant,
+outcome or file) is WEAKENED; reachable -> unreachable, none -> a status and allowed ->
+forbidden or required are STRENGTHENED; a new file, variant or outcome is ADDED. Pure: IR in,
+ClaimChanges out.
+
+Claims are worded as the file words them: a herd file's as its quantifier (`~exists`,
+`exists`, `forall`) and `Expected=` value (Forbidden, Allowed, Required).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from enum import Enum
 from itertools import product
 
@@ -41,7 +46,20 @@ class ClaimAspect(Enum):
     VARIANT = "variant"
     OUTCOME = "outcome"  # its kind, or whether it exists
     CONDITION = "condition"
+    FILTER = "filter"
     EXPECTATION = "expectation"
+
+
+# How herd words an outcome's kind, and each claimed status under each kind.
+HERD_KINDS = {
+    ir.OutcomeKind.FORBIDDEN: "~exists",
+    ir.OutcomeKind.ALLOWED: "exists",
+    ir.OutcomeKind.REQUIRED: "forall",
+}
+_HERD_STATUSES = {
+    ir.Reachability.REACHABLE: "Allowed",
+    ir.Reachability.UNREACHABLE: "Forbidden",
+}
 
 
 @frozen
@@ -50,7 +68,8 @@ class ClaimChange:
 
     `variants` and `models` narrow an EXPECTATION change (`models` empty: every model;
     OTHER_MODELS in it: the models no `under` clause names); `old` and `new` are the claim on
-    each side in words (None: the side makes none, or lacks the file, variant or outcome).
+    each side in words (None: the side makes none, or lacks the file, variant or outcome);
+    `herd` says they are herd's words.
     """
 
     file: str
@@ -61,6 +80,7 @@ class ClaimChange:
     models: tuple[str, ...] = ()
     old: str | None = None
     new: str | None = None
+    herd: bool = False
 
     @property
     def weakened(self) -> bool:
@@ -76,11 +96,21 @@ def compare_claims(label: str, old: ir.Test | None, new: ir.Test | None) -> list
         return [ClaimChange(label, ClaimAspect.FILE, ClaimDirection.ADDED, new="added")]
     if new is None:
         return [ClaimChange(label, ClaimAspect.FILE, ClaimDirection.WEAKENED, old="removed")]
-    return [
+    changes = [
         *_variant_changes(label, old, new),
         *_outcome_changes(label, old, new),
+        *_filter_changes(label, old, new),
         *_expectation_changes(label, old, new),
     ]
+    herd = old.format.is_herd or new.format.is_herd
+    return [replace(change, herd=True) for change in changes] if herd else changes
+
+
+def _filter_changes(label: str, old: ir.Test, new: ir.Test) -> list[ClaimChange]:
+    # A filter drops executions before any claim is judged: a changed one may hide some.
+    if old.filter == new.filter or not any(_claims_something(old, o) for o in old.outcomes):
+        return []
+    return [ClaimChange(label, ClaimAspect.FILTER, ClaimDirection.WEAKENED)]
 
 
 def _variant_changes(label: str, old: ir.Test, new: ir.Test) -> list[ClaimChange]:
@@ -112,7 +142,7 @@ def _outcome_changes(label: str, old: ir.Test, new: ir.Test) -> list[ClaimChange
                     ClaimAspect.OUTCOME,
                     ClaimDirection.WEAKENED,
                     outcome=name,
-                    old=outcome.kind.value,
+                    old=_kind_word(old, outcome.kind),
                 )
             )
             continue
@@ -123,8 +153,8 @@ def _outcome_changes(label: str, old: ir.Test, new: ir.Test) -> list[ClaimChange
                     ClaimAspect.OUTCOME,
                     _kind_direction(outcome.kind, kept.kind),
                     outcome=name,
-                    old=outcome.kind.value,
-                    new=kept.kind.value,
+                    old=_kind_word(old, outcome.kind),
+                    new=_kind_word(new, kept.kind),
                 )
             )
         if kept.condition != outcome.condition and _claims_something(old, outcome):
@@ -134,12 +164,20 @@ def _outcome_changes(label: str, old: ir.Test, new: ir.Test) -> list[ClaimChange
             )
     changes.extend(
         ClaimChange(
-            label, ClaimAspect.OUTCOME, ClaimDirection.ADDED, outcome=name, new=outcome.kind.value
+            label,
+            ClaimAspect.OUTCOME,
+            ClaimDirection.ADDED,
+            outcome=name,
+            new=_kind_word(new, outcome.kind),
         )
         for name, outcome in after.items()
         if name not in before
     )
     return changes
+
+
+def _kind_word(test: ir.Test, kind: ir.OutcomeKind) -> str:
+    return HERD_KINDS[kind] if test.format.is_herd else kind.value
 
 
 def _kind_direction(old: ir.OutcomeKind, new: ir.OutcomeKind) -> ClaimDirection:
@@ -186,7 +224,7 @@ def _expectation_changes(label: str, old: ir.Test, new: ir.Test) -> list[ClaimCh
             )
             if before == now or explicit[0] == explicit[1]:
                 continue
-            key = (outcome.name, _word(before), _word(now))
+            key = (outcome.name, _word(old, outcome, before), _word(new, kept, now))
             grouped.setdefault(key, []).append((variant, model))
     changes: list[ClaimChange] = []
     for (outcome_name, before_word, now_word), places in grouped.items():
@@ -212,12 +250,18 @@ def _models(old: ir.Test, new: ir.Test) -> list[str]:
     return [*sorted(named), OTHER_MODELS]
 
 
-def _word(status: ir.Reachability | None) -> str | None:
-    return None if status is None else status.value
+def _word(test: ir.Test, outcome: ir.Outcome, status: ir.Reachability | None) -> str | None:
+    """The claimed status as the file words it: herd's Forbidden, Allowed, Required."""
+    if status is None or not test.format.is_herd:
+        return None if status is None else status.value
+    if outcome.kind is ir.OutcomeKind.REQUIRED and status is ir.Reachability.UNREACHABLE:
+        return "Required"  # for `forall`, the status is a violation's
+    return _HERD_STATUSES[status]
 
 
 def _status_direction(old: str | None, new: str | None) -> ClaimDirection:
-    if old == ir.Reachability.UNREACHABLE.value or new is None:
+    unreachable = (ir.Reachability.UNREACHABLE.value, "Forbidden", "Required")
+    if old in unreachable or new is None:
         return ClaimDirection.WEAKENED
     return ClaimDirection.STRENGTHENED
 

@@ -10,13 +10,15 @@ The JSON shape (keys only ever added):
      "changes": [{"file", "test", "variant", "outcome", "kind", "claim", "change",
                   "opens_forbidden", "claim_weakened", "witness_changed",
                   "old": null | {"status", "witness", "execution", "reason"}, "new": ...}],
-     "claims": [{"file", "aspect", "change", "outcome", "variants", "models", "old", "new"}],
+     "claims": [{"file", "aspect", "change", "outcome", "variants", "models", "old", "new",
+                 "herd"}],
      "errors": [{"message", "file", "line", "column"}]}
 
 `change` is one of `unchanged`, `newly reachable`, `newly unreachable`, `added`, `removed`,
 `unknown`; `variant` is null when two variants of one file are compared. `kind` and `claim`
 are the old side's. A claim's `change` is `weakened`, `strengthened` or `added`; `models` is
-null for every model, else the models named (`*`: those no `under` clause names).
+null for every model, else the models named (`*`: those no `under` clause names); `herd`
+true when `old` and `new` are a herd file's words (`~exists`, `Forbidden`...).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def render_diff(console: Console, diff: Diff, accept_weakened_claims: bool = Fal
 def _claimed(change: OutcomeChange) -> str:
     if change.kind is not ir.OutcomeKind.ALLOWED:
         return f"{change.kind.value} outcome"
-    return "allowed outcome expected unreachable"
+    return "allowed outcome expected unreachable,"
 
 
 _CLAIM_MARKS = {
@@ -102,12 +104,16 @@ def claim_words(claim: ClaimChange) -> str:
         return f"variant {claim.variants[0]} {'added' if claim.old is None else 'removed'}"
     if claim.aspect is ClaimAspect.CONDITION:
         return f"{claim.outcome}: condition changed"
+    if claim.aspect is ClaimAspect.FILTER:
+        return "filter changed"
     if claim.aspect is ClaimAspect.OUTCOME:
         if claim.new is None:
             return f"outcome {claim.outcome} removed (was {old})"
         if claim.old is None:
             return f"outcome {claim.outcome} added ({new})"
         return f"{claim.outcome}: {old} → {new}"
+    if claim.herd:  # one variant, one outcome, no `under`: the Expected= line itself
+        return f"Expected={claim.old or '(none)'} → Expected={claim.new or '(none)'}"
     variants = ", ".join(claim.variants) if claim.variants != ("default",) else ""
     models = ", ".join("other models" if m == OTHER_MODELS else m for m in claim.models)
     where = f"expect{' ' if variants else ''}{variants}{' under ' + models if models else ''}"
@@ -164,8 +170,11 @@ def diff_summary(diff: Diff, accept_weakened_claims: bool = False) -> str:
     if diff.variants is None:
         claims = ", ".join(f"{diff.claims_changed(d)} {d.value}" for d in ClaimDirection)
         text += f"; claims: {claims}"
-    if diff.opens_forbidden:
-        text += "; a forbidden outcome became reachable"
+    opened = [change for change in diff.changes if change.opens_forbidden]
+    if opened:
+        allowed = all(change.kind is ir.OutcomeKind.ALLOWED for change in opened)
+        what = "an outcome expected unreachable" if allowed else "a forbidden outcome"
+        text += f"; {what} became reachable"
     if diff.claims_changed(ClaimDirection.WEAKENED):
         if accept_weakened_claims:
             text += "; weakened claims accepted"
@@ -223,6 +232,7 @@ def _claim_entry(claim: ClaimChange) -> dict[str, Any]:
         "models": ["*" if m == OTHER_MODELS else m for m in claim.models] or None,
         "old": claim.old,
         "new": claim.new,
+        "herd": claim.herd,
     }
 
 
