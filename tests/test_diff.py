@@ -17,8 +17,9 @@ from syrupy.assertion import SnapshotAssertion
 from ringlitmus import ir
 from ringlitmus.cli import ExitCode, main
 from ringlitmus.encode.solver import Verdict
+from ringlitmus.frontends import parse_file
 from ringlitmus.outcomes import TestResult, VariantResult
-from ringlitmus.reports.claims import ClaimAspect, ClaimChange, ClaimDirection
+from ringlitmus.reports.claims import ClaimAspect, ClaimChange, ClaimDirection, compare_claims
 from ringlitmus.reports.diff import Change, Diff, classify, compare, compare_variants
 from ringlitmus.reports.diff_report import (
     build_diff_document,
@@ -319,6 +320,18 @@ def _claim_of(entry: dict[str, Any]) -> ClaimChange:
         entry["new"],
         entry["herd"],
     )
+
+
+def test_moving_claims_within_their_file_changes_none(tmp_path: Path) -> None:
+    # Spans never count: a comment above every line, and the lines reordered, claim the same.
+    seed = parse_file(str(SEED))
+    lines = SEED.read_text().splitlines()
+    expectations = [line for line in lines if line.startswith("expect ")]
+    rest = [line for line in lines if not line.startswith("expect ")]
+    moved = tmp_path / "seed.litmus"
+    moved.write_text("# moved\n" + "\n".join([*rest, *reversed(expectations)]) + "\n")
+    shutil.copy(SEED.parent / "kvm-dirty-ring.prelude", tmp_path)
+    assert compare_claims("seed.litmus", seed, parse_file(str(moved))) == []
 
 
 def test_a_weakened_claim_fails_the_directory_diff(claims_diff: Result) -> None:
