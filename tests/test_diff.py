@@ -233,6 +233,17 @@ def test_an_outcome_expected_unreachable_is_judged_as_claimed(tmp_path: Path) ->
     assert "claims: 0 weakened, 0 strengthened, 0 added" in result.stdout
 
 
+def test_a_renamed_outcome_cannot_launder_an_opened_one(tmp_path: Path) -> None:
+    # The outcome is renamed *and* the barriers removed: accepting the rename (a weakened
+    # claim) does not accept that the new outcome is reachable though claimed forbidden.
+    old = CLAIMS / "old" / "outcome.litmus"
+    new = without_barriers(CLAIMS / "new" / "outcome.litmus", tmp_path)
+    result = run("--accept-weakened-claims", old, new)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert f"✗ {new}: old_data: forbidden outcome added, reachable" in result.stdout
+    assert "claim weakened (accepted)" in result.stdout
+
+
 def test_two_directories_match_files_by_relative_path(tmp_path: Path) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     for side in (old, new):

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 DIFF_EXIT_CODE_MEANINGS: Mapping[ExitCode, str] = {
     ExitCode.OK: "nothing the old side claims unreachable became reachable; no claim weakened "
     "(or all accepted)",
-    ExitCode.FAILED: "an outcome the old side claims unreachable became reachable, or a claim "
-    "was weakened",
+    ExitCode.FAILED: "an outcome the old side claims unreachable became reachable (or an added "
+    "one is reachable though claimed unreachable), or a claim was weakened",
     ExitCode.BAD_INPUT: "usage, git, read, parse or semantic error on either side",
     ExitCode.UNKNOWN: "some outcome is unknown on a side, and nothing is worse",
     ExitCode.INTERNAL_ERROR: EXIT_CODE_MEANINGS[ExitCode.INTERNAL_ERROR],

@@ -61,8 +61,16 @@ class OutcomeChange:
     @property
     def opens_forbidden(self) -> bool:
         """An outcome the old side claimed unreachable (a forbidden one, a required one's
-        violation, one expected unreachable) that became reachable."""
-        return self.change is Change.NEWLY_REACHABLE and self.claim is ir.Reachability.UNREACHABLE
+        violation, one expected unreachable) that became reachable, or an added one that is
+        reachable though the new side claims it unreachable."""
+        if self.claim is not ir.Reachability.UNREACHABLE:
+            return False
+        if self.change is Change.NEWLY_REACHABLE:
+            return True
+        # An added claim is judged too, so renaming an outcome cannot launder a broken one.
+        if self.change is not Change.ADDED or self.new is None:
+            return False
+        return verdict_value(self.new.status) == REACHABLE
 
 
 @frozen

@@ -59,7 +59,10 @@ def render_diff(console: Console, diff: Diff, accept_weakened_claims: bool = Fal
     for change in diff.changes:
         if change.opens_forbidden and change.new is not None and change.new.witness is not None:
             line = Text("✗ ", style="bold red")
-            line.append(f"{_where(change)}: {_claimed(change)} newly reachable")
+            how = (
+                "newly reachable" if change.change is Change.NEWLY_REACHABLE else "added, reachable"
+            )
+            line.append(f"{_where(change)}: {_claimed(change)} {how}")
             console.print(line, soft_wrap=True)
             console.print(Text("    final state: " + format_state(change.new.witness)))
     for line in claim_lines(diff, accept_weakened_claims):
