@@ -61,13 +61,17 @@ class Change:
     """One change to one site and what it does: which watched outcomes become (un)reachable.
 
     `holds` is True when every watched outcome keeps its wanted status (unreachable), False
-    when one does not, None when a check was unknown.
+    when one does not, None when a check was unknown. `reached` are the watched outcomes
+    proved reachable, `undecided` those the check could not decide, and `checked` is False
+    when the analysis' limit was reached before the check was made (all are undecided then).
     """
 
     site: Site
     change: str
     holds: bool | None
     reached: tuple[str, ...] = ()
+    undecided: tuple[str, ...] = ()
+    checked: bool = True
 
 
 @frozen
@@ -88,6 +92,8 @@ class VariantAblation:
 
     `undecided` are the outcomes the solver could not decide in the variant as written, and
     `undecided_reasons` why, one reason for each (its `reason_unknown`, a timeout, ...).
+    `checks` counts the solver checks made for this variant (the check as written included);
+    `limit` names the limit that left some of its checks unmade, None when none did.
     """
 
     variant: str
@@ -102,6 +108,7 @@ class VariantAblation:
     search_note: str | None = None
     repairs: tuple[Change, ...] = ()
     checks: int = 0
+    limit: str | None = None
 
     @property
     def has_unknown(self) -> bool:
@@ -133,9 +140,15 @@ class _Budget:
         self.checks = 0
 
     def exhausted(self) -> bool:
+        return self.limit() is not None
+
+    def limit(self) -> str | None:
+        """The limit the analysis has reached, in words; None while checks may go on."""
         if self.options.max_checks is not None and self.checks >= self.options.max_checks:
-            return True
-        return self.deadline is not None and time.monotonic() >= self.deadline
+            return f"the check limit ({self.options.max_checks})"
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return f"the time limit ({self.options.timeout_s:g} s)"
+        return None
 
     def check_options(self) -> CheckOptions:
         left = None if self.deadline is None else max(0.001, self.deadline - time.monotonic())
@@ -201,6 +214,8 @@ def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> Vari
     if targets:
         minimal, complete, note = search.minimal_sets(sites)
     repairs = _repairs(test, variant, budget, reachable) if reachable else ()
+    unmade = [change for result in sites for change in (result.removal, *result.weakenings)]
+    cut_short = not complete or not all(change.checked for change in [*unmade, *repairs])
     return VariantAblation(
         variant=variant.name,
         ok=ok,
@@ -214,6 +229,7 @@ def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> Vari
         search_note=note,
         repairs=repairs,
         checks=budget.checks - checks_before,
+        limit=budget.limit() if cut_short else None,
     )
 
 
@@ -223,25 +239,27 @@ def _decide(
     program: ir.Program,
     watched: tuple[str, ...],
     budget: _Budget,
-) -> dict[str, Verdict]:
-    """The status of the watched outcomes in `program` (UNKNOWN for all once out of budget)."""
+) -> dict[str, Verdict] | None:
+    """The status of the watched outcomes in `program`; None (not checked) once out of budget."""
     if budget.exhausted():
-        return {name: Verdict.UNKNOWN for name in watched}
+        return None
     budget.checks += 1
     narrowed = replace(test, outcomes=tuple(o for o in test.outcomes if o.name in watched))
     result = check_variant(narrowed, replace(variant, program=program), budget.check_options())
     return {outcome.name: outcome.status for outcome in result.outcomes}
 
 
-def _judge(site: Site, change: str, verdicts: dict[str, Verdict], wanted: Verdict) -> Change:
-    """Do all watched outcomes have the wanted status after `change`?"""
-    missed = tuple(name for name, verdict in verdicts.items() if verdict is not wanted)
-    if any(verdict is Verdict.UNKNOWN for verdict in verdicts.values()):
-        unknown_only = all(verdicts[name] is Verdict.UNKNOWN for name in missed)
-        if unknown_only:
-            return Change(site, change, None)
-    reached = tuple(n for n in missed if verdicts[n] is not Verdict.UNKNOWN)
-    return Change(site, change, not missed, reached)
+def _judge(
+    site: Site, change: str, watched: tuple[str, ...], verdicts: dict[str, Verdict] | None
+) -> Change:
+    """Do all watched outcomes stay unreachable after `change`? One proved reachable says
+    no; otherwise one undecided leaves it unknown."""
+    if verdicts is None:
+        return Change(site, change, None, undecided=watched, checked=False)
+    reached = tuple(name for name in watched if verdicts[name] is Verdict.REACHABLE)
+    undecided = tuple(name for name in watched if verdicts[name] is Verdict.UNKNOWN)
+    holds = False if reached else (None if undecided else True)
+    return Change(site, change, holds, reached, undecided)
 
 
 class _Search:
@@ -255,14 +273,12 @@ class _Search:
         self.budget = budget
         self.targets = targets
 
-    def check(self, changes: dict[SiteKey, str]) -> dict[str, Verdict]:
+    def check(self, changes: dict[SiteKey, str]) -> dict[str, Verdict] | None:
         program = weaken(self.variant.program, changes)
         return _decide(self.test, self.variant, program, self.targets, self.budget)
 
     def site(self, site: Site) -> SiteResult:
-        removal = _judge(
-            site, site.removal, self.check({site.key: site.removal}), Verdict.UNREACHABLE
-        )
+        removal = _judge(site, site.removal, self.targets, self.check({site.key: site.removal}))
         if removal.holds is None:
             return SiteResult(site, Necessity.UNKNOWN, removal)
         if removal.holds:
@@ -270,7 +286,7 @@ class _Search:
                 site, Necessity.REDUNDANT, removal, still_forbidden=self.still_forbidden(site)
             )
         weakenings = tuple(
-            _judge(site, change, self.check({site.key: change}), Verdict.UNREACHABLE)
+            _judge(site, change, self.targets, self.check({site.key: change}))
             for change in site.changes[:-1]
         )
         return SiteResult(site, Necessity.NECESSARY, removal, weakenings)
@@ -311,9 +327,9 @@ class _Search:
                 if any(kept >= known for known in sufficient):
                     found.append(kept)
                     continue
-                if self.budget.exhausted():
-                    return self._cut(sufficient, sites)
                 verdicts = self.check({key: sites[key].removal for key in every - kept})
+                if verdicts is None:
+                    return self._cut(sufficient, sites)
                 if all(v is Verdict.UNREACHABLE for v in verdicts.values()):
                     sufficient.append(kept)
                     found.append(kept)
@@ -337,9 +353,10 @@ class _Search:
         self, sufficient: list[frozenset[SiteKey]], sites: dict[SiteKey, Site]
     ) -> tuple[tuple[tuple[Site, ...], ...], bool, str | None]:
         best = min(sufficient, key=len)
+        # The count is the report's own "(N checks)" line: the budget is shared by variants.
         note = (
-            f"search cut by the limit after {self.budget.checks} checks; the smallest sufficient "
-            "set found so far is shown and may not be minimal"
+            f"search cut by {self.budget.limit()}; the smallest sufficient set found so far "
+            "is shown and may not be minimal"
         )
         return (tuple(sites[key] for key in sorted(best, key=_order)),), False, note
 
@@ -357,5 +374,5 @@ def _repairs(
         for change in site.changes:
             program = weaken(variant.program, {site.key: change})
             verdicts = _decide(test, variant, program, reachable, budget)
-            repairs.append(_judge(site, change, verdicts, Verdict.UNREACHABLE))
+            repairs.append(_judge(site, change, reachable, verdicts))
     return tuple(repairs)

@@ -3,8 +3,9 @@
 A plan lists every file to check with its side, the label both sides share (the path relative
 to the side's root: the directory given, or the repository for `--rev`) and the name messages
 use (`main:litmus/mp.litmus` for a file read from revision `main`). The caller checks the files
-(`batch.run_files`, all sides in one run) and hands the reports back to `collect`. A file that
-could not be read or checked on either side is left out of the comparison and reported.
+(`batch.run_files`, all sides in one run) and hands the reports back to `collect`, which
+compares both the outcomes and the files' claims. A file that could not be read or checked on
+either side is left out of the comparison and reported.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ringlitmus.errors import UsageError
 from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.frozen import frozen
 from ringlitmus.reports import FileReport
+from ringlitmus.reports.claims import compare_claims
 from ringlitmus.reports.diff import Diff, compare, compare_variants
 from ringlitmus.revisions import (
     materialise,
@@ -30,6 +32,7 @@ from ringlitmus.revisions import (
 )
 
 if TYPE_CHECKING:
+    from ringlitmus import ir
     from ringlitmus.outcomes import TestResult
 
 
@@ -155,13 +158,17 @@ def collect(plan: DiffPlan, reports: Sequence[FileReport]) -> tuple[Diff, list[F
     reports of files that could not be checked, named as the plan shows them."""
     errors: list[FileReport] = []
     results: dict[Side, dict[str, TestResult]] = {Side.OLD: {}, Side.NEW: {}}
+    tests: dict[Side, dict[str, ir.Test]] = {Side.OLD: {}, Side.NEW: {}}
     failed: set[str] = set()
     for source, report in zip(plan.sources, reports, strict=True):
         if report.error is not None or report.result is None:
             errors.append(_renamed(plan, source, report))
             failed.add(source.label)
         else:
+            # Claims are read from the parsed test: a result without it cannot be judged.
+            assert report.test is not None, f"{source.shown} was checked but not kept"
             results[source.side][source.label] = report.result
+            tests[source.side][source.label] = report.test
     if plan.variants is not None:
         before, after = plan.variants
         [source] = plan.sources
@@ -171,7 +178,13 @@ def collect(plan: DiffPlan, reports: Sequence[FileReport]) -> tuple[Diff, list[F
         return compare_variants(source.label, result, before, after), errors
     old = {label: r for label, r in results[Side.OLD].items() if label not in failed}
     new = {label: r for label, r in results[Side.NEW].items() if label not in failed}
-    return compare(old, new, plan.old_name, plan.new_name), errors
+    claims = tuple(
+        claim
+        for label in sorted(set(old) | set(new))
+        for claim in compare_claims(label, tests[Side.OLD].get(label), tests[Side.NEW].get(label))
+    )
+    diff = compare(old, new, plan.old_name, plan.new_name)
+    return dataclasses.replace(diff, claims=claims), errors
 
 
 def _renamed(plan: DiffPlan, source: Source, report: FileReport) -> FileReport:

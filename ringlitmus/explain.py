@@ -78,8 +78,10 @@ class Explanation:
     reaches the final state but breaks `axiom`; `cycle` is the shortest cycle it closes (when
     `is_cycle` is False, for an `empty` axiom: the offending pair and the edges that put it
     there), drawn from `core`, a minimal set of
-    edges no candidate can keep acyclic. `also_forbidden_by` lists other axioms that alone rule
-    out other candidates; `also_broken` the axioms this candidate breaks besides `axiom`.
+    edges no candidate can keep acyclic (`core_proved` False: the solver gave up before proving
+    that; `core` is then only the edges gathered so far). `also_forbidden_by` lists other axioms
+    that alone rule out other candidates; `also_broken` the axioms this candidate breaks
+    besides `axiom`.
     """
 
     file: str
@@ -97,6 +99,7 @@ class Explanation:
     is_cycle: bool = True
     core: tuple[Edge, ...] = ()
     core_minimal: bool = True
+    core_proved: bool = True
     candidates: int | None = None
     candidates_complete: bool = True
     also_forbidden_by: tuple[str, ...] = ()
@@ -215,11 +218,14 @@ def _explain_outcome(
 def _why_unreachable(query: _Query, core: list[Axiom]) -> dict[str, object]:
     """Steps 2-4 of the module docstring: a candidate, the axiom it breaks, the cycle."""
     alone: list[tuple[Axiom, z3.ModelRef]] = []
+    undecided = 0
     for axiom in query.axioms:
         others = [other for other in query.axioms if other is not axiom]
         decision = decide(query.solver, query.assuming(others))
         if decision.model is not None:
             alone.append((axiom, decision.model))
+        elif decision.verdict is Verdict.UNKNOWN:
+            undecided += 1
     note = None
     if alone:
         chosen, model = alone[0]
@@ -238,7 +244,12 @@ def _why_unreachable(query: _Query, core: list[Axiom]) -> dict[str, object]:
             "every candidate execution reaching this final state breaks more than one axiom "
             f"({', '.join(axiom.name for axiom in core)}); shown: one that breaks {chosen.name}"
         )
-    edges, minimal = _edge_core(query, chosen, hard, model)
+        if undecided:  # an unknown check may hide an axiom that rules them out alone
+            note = (
+                f"no axiom was found to rule this final state out alone ({undecided} of the "
+                f"checks unknown); shown: a candidate that breaks {chosen.name}"
+            )
+    edges, minimal, proved = _edge_core(query, chosen, hard, model)
     encoder = query.encoder
     return {
         "execution": query.read(model),
@@ -248,6 +259,7 @@ def _why_unreachable(query: _Query, core: list[Axiom]) -> dict[str, object]:
         "is_cycle": forbids_cycles(chosen),
         "core": tuple(_core_edge(encoder, model, edge) for edge in edges),
         "core_minimal": minimal,
+        "core_proved": proved,
         "also_forbidden_by": tuple(axiom.name for axiom, _ in alone if axiom is not chosen),
         "also_broken": tuple(
             axiom.name
@@ -267,8 +279,9 @@ def _core_edge(encoder: RelationEncoder, model: z3.ModelRef, edge: EdgeLiteral) 
 
 def _edge_core(
     query: _Query, axiom: Axiom, hard: list[Axiom], model: z3.ModelRef
-) -> tuple[list[EdgeLiteral], bool]:
-    """A minimal set of `axiom`'s edges that, with the `hard` axioms, rules the outcome out.
+) -> tuple[list[EdgeLiteral], bool, bool]:
+    """A minimal set of `axiom`'s edges that, with the `hard` axioms, rules the outcome out;
+    whether it is proved minimal, and whether it is proved to rule the outcome out at all.
 
     Grown from the shortest violation of the candidate `model`: while some candidate keeps
     the chosen edges acyclic, its own shortest violation is added (each round adds an edge,
@@ -291,12 +304,12 @@ def _edge_core(
             new = [] if found is None else _violation(query.encoder, found, axiom, literals)
             new = [edge for edge in new if edge not in chosen]
             if not new:  # unknown: the edges so far, not proved to be a core
-                return chosen, False
+                return chosen, False, False
             chosen.extend(new)
         ordered = [edge for edge in chosen if edge not in first] + first
         kept, minimal = minimise_core(solver, fixed, [edge.literal for edge in ordered])
         by_id = {edge.literal.get_id(): edge for edge in chosen}
-        return [by_id[literal.get_id()] for literal in kept], minimal
+        return [by_id[literal.get_id()] for literal in kept], minimal, True
     finally:
         solver.pop()
 

@@ -12,18 +12,29 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from result_builders import console_text, make_console, outcome
+from syrupy.assertion import SnapshotAssertion
 
 from ringlitmus import ir
 from ringlitmus.cli import ExitCode, main
 from ringlitmus.encode.solver import Verdict
+from ringlitmus.frontends import parse_file
 from ringlitmus.outcomes import TestResult, VariantResult
-from ringlitmus.reports.diff import Change, classify, compare, compare_variants
-from ringlitmus.reports.diff_report import build_diff_document, render_diff
+from ringlitmus.reports.claims import ClaimAspect, ClaimChange, ClaimDirection, compare_claims
+from ringlitmus.reports.diff import Change, Diff, classify, compare, compare_variants
+from ringlitmus.reports.diff_report import (
+    build_diff_document,
+    claim_lines,
+    claim_words,
+    diff_summary,
+    render_diff,
+)
 from ringlitmus.revisions import parse_range
 
 ROOT = Path(__file__).parents[1]
 BASICS = ROOT / "litmus" / "basics"
 SEED = ROOT / "litmus" / "kvm-dirty-ring" / "seed.litmus"
+CLAIMS = ROOT / "tests" / "data" / "diff" / "claims"
+EXPECTED_CLAIMS: dict[str, list[str]] = json.loads((CLAIMS / "expected.json").read_text())
 
 MP_TEST = """test "mp"
 include "../lib.prelude"
@@ -155,7 +166,7 @@ def test_table_and_document() -> None:
     assert text.rstrip().endswith("a forbidden outcome became reachable")
     document = build_diff_document(diff, [], "0.1.0", "armv8")
     assert set(document) == {
-        "ringlitmus", "model", "old", "new", "variants", "summary", "changes", "errors",
+        "ringlitmus", "model", "old", "new", "variants", "summary", "changes", "claims", "errors",
     }  # fmt: skip
     assert document["summary"]["newly_reachable"] == 1 and document["summary"]["opens_forbidden"]
     [entry] = document["changes"]
@@ -183,11 +194,54 @@ def test_two_files_a_barrier_closes_the_outcome(tmp_path: Path) -> None:
     assert "newly reachable" in back.stdout
 
 
-def test_the_new_sides_kind_decides_what_opens() -> None:
-    # MP.litmus calls stale_data allowed: reaching it is no longer a failure.
-    result = run(BASICS / "MP+dmb.litmus", BASICS / "MP.litmus")
-    assert result.exit_code == ExitCode.OK
-    assert "newly reachable" in result.stdout
+def test_the_old_sides_claim_decides_what_opens() -> None:
+    # MP.litmus drops the barriers *and* calls stale_data allowed: judged by MP+dmb's claim
+    # the outcome opened, and the claim was weakened; accepting the weakening leaves the first.
+    new = BASICS / "MP.litmus"
+    result = run(BASICS / "MP+dmb.litmus", new)
+    assert result.exit_code == ExitCode.FAILED
+    assert f"✗ {new}: stale_data: forbidden outcome newly reachable" in result.stdout
+    assert f"✗ claim weakened: {new}: stale_data: forbidden → allowed" in result.stdout
+    [row] = json.loads(run("--json", BASICS / "MP+dmb.litmus", new).stdout)["changes"]
+    assert (row["kind"], row["claim"], row["change"]) == (
+        "forbidden",
+        "unreachable",
+        "newly reachable",
+    )
+    assert row["opens_forbidden"] and row["claim_weakened"]
+    accepted = run("--accept-weakened-claims", BASICS / "MP+dmb.litmus", BASICS / "MP.litmus")
+    assert accepted.exit_code == ExitCode.FAILED
+    assert "claim weakened (accepted)" in accepted.stdout
+    back = run("--json", BASICS / "MP.litmus", BASICS / "MP+dmb.litmus")
+    assert back.exit_code == ExitCode.OK
+    claims = json.loads(back.stdout)["claims"]
+    assert {(c["aspect"], c["change"], c["old"], c["new"]) for c in claims} == {
+        ("outcome", "strengthened", "allowed", "forbidden"),
+        ("expectation", "strengthened", "reachable", "unreachable"),
+    }
+
+
+def test_an_outcome_expected_unreachable_is_judged_as_claimed(tmp_path: Path) -> None:
+    # expect.litmus's old side: an allowed outcome the file expects unreachable. Removing the
+    # barriers (claims untouched) opens it: the diff fails by that expectation, not the kind.
+    old = CLAIMS / "old" / "expect.litmus"
+    new = without_barriers(old, tmp_path)
+    result = run(old, new)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert f"✗ {new}: stale: allowed outcome expected unreachable, newly reachable" in result.stdout
+    assert result.stdout.rstrip().endswith("an outcome expected unreachable became reachable")
+    assert "claims: 0 weakened, 0 strengthened, 0 added" in result.stdout
+
+
+def test_a_renamed_outcome_cannot_launder_an_opened_one(tmp_path: Path) -> None:
+    # The outcome is renamed *and* the barriers removed: accepting the rename (a weakened
+    # claim) does not accept that the new outcome is reachable though claimed forbidden.
+    old = CLAIMS / "old" / "outcome.litmus"
+    new = without_barriers(CLAIMS / "new" / "outcome.litmus", tmp_path)
+    result = run("--accept-weakened-claims", old, new)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert f"✗ {new}: old_data: forbidden outcome added, reachable" in result.stdout
+    assert "claim weakened (accepted)" in result.stdout
 
 
 def test_two_directories_match_files_by_relative_path(tmp_path: Path) -> None:
@@ -221,8 +275,9 @@ def test_unknown_variant_is_bad_input() -> None:
     assert "no variant 'later'" in result.stderr
 
 
-def test_unknown_on_a_side_exits_3() -> None:
-    result = run("--rlimit", "1", BASICS / "MP+dmb.litmus", BASICS / "MP.litmus")
+def test_unknown_on_a_side_exits_3(tmp_path: Path) -> None:
+    fenced = BASICS / "MP+dmb.litmus"
+    result = run("--rlimit", "1", fenced, without_barriers(fenced, tmp_path))
     assert result.exit_code == ExitCode.UNKNOWN
     assert "unknown" in result.stdout
 
@@ -242,6 +297,98 @@ def test_file_against_directory_is_a_usage_error(tmp_path: Path) -> None:
     result = run(BASICS / "MP.litmus", BASICS)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "two files or two directories" in result.stderr
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@pytest.fixture(scope="module")
+def claims_diff() -> Result:
+    return run("--json", CLAIMS / "old", CLAIMS / "new")
+
+
+@pytest.mark.parametrize("file", sorted(EXPECTED_CLAIMS), ids=sorted(EXPECTED_CLAIMS))
+def test_every_claim_change_of_a_directory_is_listed(claims_diff: Result, file: str) -> None:
+    document = json.loads(claims_diff.stdout)
+    found = [
+        f"{claim['change']}: {claim_words(_claim_of(claim))}"
+        for claim in document["claims"]
+        if claim["file"] == file
+    ]
+    assert found == EXPECTED_CLAIMS[file]
+
+
+def _claim_of(entry: dict[str, Any]) -> ClaimChange:
+    models = tuple("" if model == "*" else model for model in entry["models"] or ())
+    return ClaimChange(
+        entry["file"],
+        ClaimAspect(entry["aspect"]),
+        ClaimDirection(entry["change"]),
+        entry["outcome"],
+        tuple(entry["variants"]),
+        models,
+        entry["old"],
+        entry["new"],
+        entry["herd"],
+    )
+
+
+def test_moving_claims_within_their_file_changes_none(tmp_path: Path) -> None:
+    # Spans never count: a comment above every line, and the lines reordered, claim the same.
+    seed = parse_file(str(SEED))
+    lines = SEED.read_text().splitlines()
+    expectations = [line for line in lines if line.startswith("expect ")]
+    rest = [line for line in lines if not line.startswith("expect ")]
+    moved = tmp_path / "seed.litmus"
+    moved.write_text("# moved\n" + "\n".join([*rest, *reversed(expectations)]) + "\n")
+    shutil.copy(SEED.parent / "kvm-dirty-ring.prelude", tmp_path)
+    assert compare_claims("seed.litmus", seed, parse_file(str(moved))) == []
+
+
+def test_a_weakened_claim_fails_the_directory_diff(claims_diff: Result) -> None:
+    assert claims_diff.exit_code == ExitCode.FAILED
+    summary = json.loads(claims_diff.stdout)["summary"]
+    weakened = sum(entry.startswith("weakened") for e in EXPECTED_CLAIMS.values() for entry in e)
+    assert summary["claims_weakened"] == weakened
+    assert summary["weakened_claims_accepted"] is False
+    rows = {(c["file"], c["outcome"]): c for c in json.loads(claims_diff.stdout)["changes"]}
+    # A claim change that also flips a verdict shows both.
+    kind = rows[("kind.litmus", "stale")]
+    assert (kind["change"], kind["claim_weakened"], kind["opens_forbidden"]) == (
+        "newly reachable", True, True,
+    )  # fmt: skip
+    assert not rows[("strengthened.litmus", "stale")]["claim_weakened"]
+
+
+@pytest.mark.parametrize(
+    "file", ["narrowed.litmus", "herd-expected.litmus", "herd-filter.litmus", "condition.litmus"]
+)
+def test_a_weakened_claim_alone_fails_unless_accepted(file: str) -> None:
+    # The verdicts are the same on both sides: only the claim makes the diff fail.
+    old, new = CLAIMS / "old" / file, CLAIMS / "new" / file
+    result = run(old, new)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    assert "0 newly reachable" in result.stdout and "1 weakened" in result.stdout
+    accepted = run("--accept-weakened-claims", old, new)
+    assert accepted.exit_code == ExitCode.OK, accepted.output
+    assert "claim weakened (accepted)" in accepted.stdout
+
+
+def test_strengthened_and_added_claims_are_listed_and_pass() -> None:
+    file = "strengthened.litmus"
+    result = run(CLAIMS / "old" / file, CLAIMS / "new" / file)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "✓ claim strengthened:" in result.stdout and "2 strengthened" in result.stdout
+
+
+def test_claim_lines(claims_diff: Result, snapshot: SnapshotAssertion) -> None:
+    document = json.loads(claims_diff.stdout)
+    diff = Diff("old", "new", (), claims=tuple(_claim_of(c) for c in document["claims"]))
+    console = make_console()
+    for line in claim_lines(diff):
+        console.print(line, soft_wrap=True)
+    console.print(diff_summary(diff), soft_wrap=True)
+    assert console_text(console) == snapshot
 
 
 # --------------------------------------------------------------------------- git revisions
@@ -328,6 +475,45 @@ def test_revisions_read_blobs_and_their_includes_not_the_work_tree(
     assert found[("litmus/lb.litmus", "default", "both_zero")] == "added"
     assert work_tree_state(repo) == before
     assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_revisions_judge_by_the_old_claim_and_list_claim_changes(
+    repository: dict[str, str],
+) -> None:
+    # One commit makes the reader plain *and* calls `stale` allowed; the next only removes
+    # sb.litmus: both weaken claims, and only the first also opens an outcome.
+    weakened = commit(
+        Path.cwd(),
+        {"lib.prelude": "param order = plain\n",
+         "litmus/mp.litmus": MP_TEST.replace("forbidden stale", "allowed stale")},
+        "weaken",
+    )  # fmt: skip
+    result = run("--json", "--rev", f"{repository['acquire']}..{weakened}", "litmus")
+    assert result.exit_code == ExitCode.FAILED, result.output
+    document = json.loads(result.stdout)
+    rows = {(c["file"], c["outcome"]): c for c in document["changes"]}
+    stale = rows[("litmus/mp.litmus", "stale")]
+    assert (stale["kind"], stale["change"], stale["opens_forbidden"]) == (
+        "forbidden", "newly reachable", True,
+    )  # fmt: skip
+    claims = {(c["file"], c["aspect"], c["change"], c["old"], c["new"]) for c in document["claims"]}
+    assert claims == {
+        ("litmus/mp.litmus", "outcome", "weakened", "forbidden", "allowed"),
+        ("litmus/sb.litmus", "file", "weakened", "removed", None),
+        ("litmus/lb.litmus", "file", "added", None, "added"),
+    }
+    text = run("--rev", f"{repository['acquire']}..{weakened}", "litmus").stdout
+    assert "✗ claim weakened: litmus/mp.litmus: stale: forbidden → allowed" in text
+    assert "✗ claim weakened: litmus/sb.litmus: file removed" in text
+    # Accepting the weakened claims does not accept the outcome the old claim forbids.
+    accepted = run("--accept-weakened-claims", "--rev", f"{repository['acquire']}..{weakened}")
+    assert accepted.exit_code == ExitCode.FAILED
+    # A file removed, nothing else: the claim alone fails the diff, and can be accepted.
+    gone = commit(Path.cwd(), {"litmus/lb.litmus": None}, "remove lb")
+    only = run("--rev", f"{weakened}..{gone}", "litmus")
+    assert only.exit_code == ExitCode.FAILED
+    assert "✗ claim weakened: litmus/lb.litmus: file removed" in only.stdout
+    assert run("--accept-weakened-claims", "--rev", f"{weakened}..{gone}", "litmus").exit_code == 0
 
 
 def test_one_revision_is_compared_with_the_work_tree(repository: dict[str, str]) -> None:

@@ -207,3 +207,41 @@ def test_edges_say_which_ordering_holds() -> None:
         if edge.detail == ("release",):
             assert "release" in candidate.event(edge.target).annotations
     assert explanation.core_minimal and len(explanation.core) >= len(explanation.cycle)
+
+
+def test_an_unknown_check_is_not_taken_for_a_proof(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The checks "is the outcome reachable without axiom X?" all come back unknown: nothing
+    # says every candidate breaks more than one axiom, only that none was found alone.
+    from ringlitmus import explain
+    from ringlitmus.encode.solver import Decision
+    from ringlitmus.models import MODELS
+
+    real = explain.decide
+    left = len(MODELS["armv8"].axioms)
+
+    def unknown_alone(solver: object, assumptions: tuple[object, ...] = ()) -> Decision:
+        nonlocal left
+        if assumptions and left:
+            left -= 1
+            return Decision(Verdict.UNKNOWN, reason="canceled")
+        return real(solver, assumptions)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explain, "decide", unknown_alone)
+    test = parse_file(str(ROOT / "litmus" / "kvm-dirty-ring" / "seed.litmus"))
+    [found] = explain_test(test, ExplainOptions(), ("after",), ("lost_page",))
+    assert found.status is Verdict.UNREACHABLE and found.also_forbidden_by == ()
+    assert found.note is not None
+    assert "every candidate" not in found.note and "unknown" in found.note
+
+
+def test_an_unproved_core_is_not_called_one() -> None:
+    from dataclasses import replace
+
+    from ringlitmus.reports.explain_text import explanation_lines
+
+    explanation = next(case[1] for case in CASES if case[0] == "seed.litmus:after:lost_page")
+    proved = [line.plain for line in explanation_lines(explanation)]
+    assert any("unsat core" in line for line in proved)
+    unproved = [line.plain for line in explanation_lines(replace(explanation, core_proved=False))]
+    assert not any("unsat core" in line for line in unproved)
+    assert any("gave up before proving a core" in line for line in unproved)

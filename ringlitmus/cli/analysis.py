@@ -175,14 +175,15 @@ def _draw(
 @click.command(epilog=EXIT_CODES_HELP, short_help="Find which orderings are necessary.")
 @click.argument("file", type=click.Path(), metavar="FILE")
 @timeout_option(
-    "Stop the whole analysis after SECONDS: checks left are unknown, the search for the "
-    "minimal set is reported as cut."
+    "Stop the whole analysis after SECONDS: checks not made are reported as unknown (never "
+    "as necessary, redundant or a repair), the search for the minimal set as cut."
 )
 @click.option(
     "--max-checks",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Stop after N solver checks (as --timeout, but the same on every machine).",
+    help="Stop after N solver checks in all variants (as --timeout, but the same on every "
+    "machine); each variant is still checked once as written.",
 )
 @click.option(
     "--no-cycles",

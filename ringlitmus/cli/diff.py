@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     from ringlitmus.compare import DiffPlan
 
 DIFF_EXIT_CODE_MEANINGS: Mapping[ExitCode, str] = {
-    ExitCode.OK: "no forbidden outcome became reachable",
-    ExitCode.FAILED: "a forbidden outcome (or a required one's violation) became reachable",
+    ExitCode.OK: "nothing the old side claims unreachable became reachable; no claim weakened "
+    "(or all accepted)",
+    ExitCode.FAILED: "an outcome the old side claims unreachable became reachable (or an added "
+    "one is reachable though claimed unreachable), or a claim was weakened",
     ExitCode.BAD_INPUT: "usage, git, read, parse or semantic error on either side",
     ExitCode.UNKNOWN: "some outcome is unknown on a side, and nothing is worse",
     ExitCode.INTERNAL_ERROR: EXIT_CODE_MEANINGS[ExitCode.INTERNAL_ERROR],
@@ -60,6 +62,12 @@ DIFF_EXIT_CODES_HELP = exit_codes_help(
     metavar="BEFORE AFTER",
     help="Compare variant BEFORE of one FILE with its variant AFTER.",
 )
+@click.option(
+    "--accept-weakened-claims",
+    is_flag=True,
+    help="Still list claims the new side weakened (forbidden -> allowed, an expectation "
+    "dropped or narrowed, a variant, outcome or file removed) but do not exit 1 for them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @model_option()
 @run_options
@@ -67,6 +75,7 @@ def diff(
     paths: tuple[str, ...],
     revisions: str | None,
     variants: tuple[str, str] | None,
+    accept_weakened_claims: bool,
     as_json: bool,
     model: str,
     defines: dict[str, int],
@@ -79,7 +88,9 @@ def diff(
 ) -> None:
     """Show, for every outcome of every variant of every test on either side, whether it is
     unchanged, newly reachable, newly unreachable, added, removed or unknown, and whether a
-    reachable outcome's witness changed.
+    reachable outcome's witness changed. Outcomes are judged by the old side's claims, and
+    every change of a claim (kind, condition, expectation, a variant, outcome or file removed
+    or added) is listed as weakened, strengthened or added.
 
     \b
     ringlitmus diff OLD NEW                 two files, or two directories (matched by path)
@@ -96,7 +107,7 @@ def diff(
             model=model, timeout_s=timeout, rlimit=rlimit, variants=plan.variants
         )
         options = batch_options(defines, no_cache, check_options)
-        code = _diff(plan, options, jobs, as_json, quiet, stdout, stderr)
+        code = _diff(plan, options, jobs, as_json, accept_weakened_claims, quiet, stdout, stderr)
     sys.exit(code)
 
 
@@ -105,6 +116,7 @@ def _diff(
     options: BatchOptions,
     jobs: int | None,
     as_json: bool,
+    accept_weakened_claims: bool,
     quiet: bool,
     stdout: Console,
     stderr: Console,
@@ -123,8 +135,10 @@ def _diff(
     for report in errors:
         if report.error is not None:
             render_error(stderr, report.error, report.file)
+    accept = accept_weakened_claims
     if as_json and not quiet:
-        click.echo(render_diff_json(result, errors, __version__, options.check.model), nl=False)
+        document = render_diff_json(result, errors, __version__, options.check.model, accept)
+        click.echo(document, nl=False)
     elif not quiet:
-        render_diff(stdout, result)
-    return exit_code([diff_status(result, errors)])
+        render_diff(stdout, result, accept)
+    return exit_code([diff_status(result, errors, accept)])

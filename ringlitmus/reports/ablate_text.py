@@ -24,6 +24,19 @@ def render_ablation(console: Console, ablation: Ablation) -> None:
         console.print()
         for line in variant_lines(variant):
             console.print(line, soft_wrap=True)
+    limits = [variant.limit for variant in ablation.variants if variant.limit is not None]
+    if limits and len(ablation.variants) > 1:
+        # The limit is shared by the variants: the per-variant counts add up to it.
+        total = sum(variant.checks for variant in ablation.variants)
+        console.print()
+        console.print(
+            Text(
+                f"{total} checks in all variants; {limits[-1]} was reached (each variant is "
+                "checked once as written even past it)",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
 
 
 def variant_lines(variant: VariantAblation) -> list[Text]:
@@ -51,8 +64,17 @@ def variant_lines(variant: VariantAblation) -> list[Text]:
     if variant.reachable:
         lines.extend(_repair_lines(variant.reachable, variant.repairs))
     noun = "check" if variant.checks == 1 else "checks"
-    lines.append(Text(f"  ({variant.checks} {noun})"))
+    cut = f"; {_unmade(variant)}" if variant.limit is not None else ""
+    lines.append(Text(f"  ({variant.checks} {noun}{cut})"))
     return lines
+
+
+def _unmade(variant: VariantAblation) -> str:
+    """How many checks the limit left unmade (each is shown as unknown)."""
+    changes = [c for r in variant.sites for c in (r.removal, *r.weakenings)] + list(variant.repairs)
+    unmade = sum(1 for change in changes if not change.checked)
+    what = f"{unmade} not made" if unmade else "search stopped"
+    return f"{what}: {variant.limit} was reached"
 
 
 def _ordering_lines(variant: VariantAblation) -> list[Text]:
@@ -99,7 +121,7 @@ def _site_lines(result: SiteResult) -> list[Text]:
             detail += f"; -> {weaker.change}: {_holds_words(weaker)}"
         lines.append(Text(f"              {detail}"))
     elif necessity == "unknown":
-        lines.append(Text(f"              -> {removal.change}: the solver could not decide"))
+        lines.append(Text(f"              -> {removal.change}: {_unknown_words(removal)}"))
     else:
         lines.append(Text(f"              -> {removal.change}: still unreachable on this model"))
         explanation = result.still_forbidden
@@ -109,34 +131,48 @@ def _site_lines(result: SiteResult) -> list[Text]:
     return lines
 
 
+def _unknown_words(change: Change) -> str:
+    if not change.checked:
+        return "not checked (limit reached)"
+    return "the solver could not decide"
+
+
 def _holds_words(change: Change) -> str:
     if change.holds is None:
-        return "unknown"
+        return f"unknown, {_unknown_words(change)}"
     if change.holds:
         return "enough"
     return f"not enough ({', '.join(change.reached)} reachable)"
 
 
 def _repair_lines(reachable: Sequence[str], repairs: Sequence[Change]) -> list[Text]:
-    """Per reachable outcome, the single strengthenings that rule it out; then the rest."""
+    """Per reachable outcome, the single strengthenings proved to rule it out and those not
+    decided for it; then the ones proved to rule none out. "Nothing rules it out" is said
+    only when every strengthening was decided."""
     names = ", ".join(reachable)
     lines = [Text(f"  {names} reachable as written; each plain access strengthened alone:")]
     if not repairs:
         lines.append(Text("    (no plain load or store to strengthen)"))
         return lines
-    decided = [change for change in repairs if change.holds is not None]
     for outcome in reachable:
-        fixes = [change for change in decided if outcome not in change.reached]
-        if not fixes:
+        fixes = [c for c in repairs if outcome not in (*c.reached, *c.undecided)]
+        unknown = [c for c in repairs if outcome in c.undecided]
+        if fixes:
+            lines.append(Text(f"    rules {outcome} out:"))
+            lines.extend(Text(f"      ✓ {change.site} -> {change.change}") for change in fixes)
+        elif not unknown:
             lines.append(Text(f"    nothing rules {outcome} out alone"))
-            continue
-        lines.append(Text(f"    rules {outcome} out:"))
-        lines.extend(Text(f"      ✓ {change.site} -> {change.change}") for change in fixes)
-    useless = [change for change in decided if set(change.reached) == set(reachable)]
+        if unknown:
+            proved = "" if fixes else "; none is proved to rule it out"
+            lines.append(
+                Text(f"    unknown for {outcome} ({len(unknown)} of {len(repairs)}){proved}:")
+            )
+            lines.extend(
+                Text(f"      ? {change.site} -> {change.change}: {_unknown_words(change)}")
+                for change in unknown
+            )
+    useless = [change for change in repairs if set(change.reached) == set(reachable)]
     if useless:
         lines.append(Text("    rules none out:"))
         lines.extend(Text(f"      ✗ {change.site} -> {change.change}") for change in useless)
-    for change in repairs:
-        if change.holds is None:
-            lines.append(Text(f"      ? {change.site} -> {change.change}: unknown"))
     return lines

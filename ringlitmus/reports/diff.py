@@ -4,6 +4,10 @@ Pure: results in, `OutcomeChange`s out; nothing is parsed, solved or printed. Ea
 label (a file's path relative to its side's root, the same on both sides) to the TestResult
 of that file; outcomes are matched by (label, variant, outcome name). `compare_variants`
 matches the outcomes of two variants of one result instead.
+
+An outcome is judged by the **old** side's claim: a patch cannot make its own change pass by
+also editing `forbidden` into `allowed`. What the claims themselves did is `claims.py`'s job;
+a weakened claim fails the diff unless the reviewer accepts it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING
 from ringlitmus import ir
 from ringlitmus.frozen import frozen
 from ringlitmus.reports import REACHABLE, UNKNOWN, FileReport, FileStatus, verdict_value
+from ringlitmus.reports.claims import ClaimChange, ClaimDirection
 
 if TYPE_CHECKING:
     from ringlitmus.outcomes import OutcomeResult, TestResult
@@ -37,6 +42,9 @@ class OutcomeChange:
 
     For a REQUIRED outcome, as everywhere, reachable means "a violation is reachable".
     `witness_changed`: reachable on both sides, but by another final state or execution.
+    `kind` and `claim` are the old side's (the new side's when the outcome is added): `claim`
+    is the status the file claims under the model the diff ran (its expectation, else
+    unreachable for a forbidden or required outcome), None when it claims none.
     """
 
     file: str
@@ -48,21 +56,33 @@ class OutcomeChange:
     old: OutcomeResult | None
     new: OutcomeResult | None
     witness_changed: bool = False
+    claim: ir.Reachability | None = None
 
     @property
     def opens_forbidden(self) -> bool:
-        """A forbidden outcome (a required one's violation) that became reachable."""
-        return self.change is Change.NEWLY_REACHABLE and self.kind is not ir.OutcomeKind.ALLOWED
+        """An outcome the old side claimed unreachable (a forbidden one, a required one's
+        violation, one expected unreachable) that became reachable, or an added one that is
+        reachable though the new side claims it unreachable."""
+        if self.claim is not ir.Reachability.UNREACHABLE:
+            return False
+        if self.change is Change.NEWLY_REACHABLE:
+            return True
+        # An added claim is judged too, so renaming an outcome cannot launder a broken one.
+        if self.change is not Change.ADDED or self.new is None:
+            return False
+        return verdict_value(self.new.status) == REACHABLE
 
 
 @frozen
 class Diff:
-    """Every outcome change, by file, variant and outcome; `old` and `new` name the sides."""
+    """Every outcome change, by file, variant and outcome; `old` and `new` name the sides;
+    `claims`, every change of what the files claim (none when variants are compared)."""
 
     old: str
     new: str
     changes: tuple[OutcomeChange, ...]
     variants: tuple[str, str] | None = None
+    claims: tuple[ClaimChange, ...] = ()
 
     def count(self, change: Change) -> int:
         """How many outcomes changed this way."""
@@ -75,8 +95,22 @@ class Diff:
 
     @property
     def opens_forbidden(self) -> bool:
-        """Whether some forbidden outcome became reachable."""
+        """Whether some outcome the old side claimed unreachable became reachable."""
         return any(item.opens_forbidden for item in self.changes)
+
+    def claims_changed(self, direction: ClaimDirection) -> int:
+        """How many claim changes go this way."""
+        return sum(1 for claim in self.claims if claim.direction is direction)
+
+    def claim_weakened(self, change: OutcomeChange) -> bool:
+        """Whether a weakened claim covers this outcome (its file, variant or itself)."""
+        return any(
+            claim.weakened
+            and claim.file == change.file
+            and claim.outcome in (None, change.outcome)
+            and (not claim.variants or change.variant in (None, *claim.variants))
+            for claim in self.claims
+        )
 
 
 def compare(
@@ -137,19 +171,27 @@ def _change(
     old: OutcomeResult | None,
     new: OutcomeResult | None,
 ) -> OutcomeChange:
-    present = new if new is not None else old
-    assert present is not None  # a key comes from one side at least
+    judged = old if old is not None else new
+    assert judged is not None  # a key comes from one side at least
     return OutcomeChange(
         file=label,
         test=test,
         variant=variant,
-        outcome=present.name,
-        kind=present.kind,
+        outcome=judged.name,
+        kind=judged.kind,
         change=classify(old, new),
         old=old,
         new=new,
         witness_changed=_witness_changed(old, new),
+        claim=_claim(judged),
     )
+
+
+def _claim(outcome: OutcomeResult) -> ir.Reachability | None:
+    """The status the outcome's file claims under the model its result was decided by."""
+    if outcome.expected is not None or outcome.kind is ir.OutcomeKind.ALLOWED:
+        return outcome.expected
+    return ir.Reachability.UNREACHABLE
 
 
 def classify(old: OutcomeResult | None, new: OutcomeResult | None) -> Change:
@@ -178,11 +220,15 @@ def _edges(outcome: OutcomeResult) -> dict[str, list[str]]:
     return {relation: sorted(edges) for relation, edges in (outcome.execution or {}).items()}
 
 
-def diff_status(diff: Diff, errors: Sequence[FileReport]) -> FileStatus:
+def diff_status(
+    diff: Diff, errors: Sequence[FileReport], accept_weakened_claims: bool = False
+) -> FileStatus:
     """How the diff fares, for the exit code: ERROR if a file could not be checked, else
-    FAILED if a forbidden outcome became reachable, else UNKNOWN if a side could not decide."""
+    FAILED if an outcome claimed unreachable became reachable or a claim was weakened (and
+    not accepted), else UNKNOWN if a side could not decide."""
     if errors:
         return FileStatus.ERROR
-    if diff.opens_forbidden:
+    weakened = diff.claims_changed(ClaimDirection.WEAKENED) and not accept_weakened_claims
+    if diff.opens_forbidden or weakened:
         return FileStatus.FAILED
     return FileStatus.UNKNOWN if diff.count(Change.UNKNOWN) else FileStatus.PASSED

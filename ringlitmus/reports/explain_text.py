@@ -95,6 +95,16 @@ def _why(explanation: Explanation) -> list[Text]:
         )
     minimal = "a minimal" if explanation.core_minimal else "an (unminimised)"
     size = len(explanation.core)
+    if not explanation.core_proved:
+        lines.append(
+            Text(
+                f"  The solver gave up before proving a core: the {size} {explanation.axiom} "
+                "edges gathered are not known to rule out every candidate reaching this final "
+                "state; the cycle shown is this candidate's own (a larger --timeout or "
+                "--rlimit may prove one)."
+            )
+        )
+        return lines
     if not explanation.is_cycle:
         lines.append(
             Text(

@@ -14,9 +14,10 @@ import pydot
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ringlitmus.ablate import AblateOptions, VariantAblation, ablate_test
+from ringlitmus.ablate import AblateOptions, Change, VariantAblation, ablate_test
 from ringlitmus.explain import ExplainOptions, Explanation, explain_test
 from ringlitmus.frontends import parse_file
+from ringlitmus.orderings import Site, SiteKind
 from ringlitmus.reports.ablate_text import variant_lines
 from ringlitmus.reports.analysis_json import render_analysis_json
 from ringlitmus.reports.dot import render_dot, svg_from_dot
@@ -43,7 +44,7 @@ def _explain(path: str | Path) -> tuple[Explanation, ...]:
     return explain_test(parse_file(str(path)), ExplainOptions())
 
 
-def _cli(*arguments: str) -> str:
+def _cli(*arguments: str, exit_code: int = 0) -> str:
     """`ringlitmus ARGUMENTS` in a fresh process: Z3's choices depend on the terms a process
     made before, so an in-process snapshot could change with the tests run before it."""
     environment = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
@@ -55,7 +56,7 @@ def _cli(*arguments: str) -> str:
         env=environment,
         check=False,
     )
-    assert completed.returncode == 0, completed.stderr
+    assert completed.returncode == exit_code, completed.stderr
     return completed.stdout
 
 
@@ -95,6 +96,41 @@ def test_seed_ablation(snapshot: SnapshotAssertion) -> None:
     assert text == snapshot
     assert "necessary CPU1: load-acquire gfn2.flags (line 16)" in text
     assert "✗ CPU0: store gfn2.flags = 2 (line 15) -> release\n" in text
+
+
+def test_a_cut_ablation_prints_only_what_it_proved(snapshot: SnapshotAssertion) -> None:
+    text = _cli("ablate", SEED, "--max-checks", "1", "--no-cycles", exit_code=3)
+    assert text == snapshot
+    # Every strengthening is unchecked: none may be said to fail, nor the outcome unfixable.
+    assert "nothing rules" not in text and "rules none out" not in text
+    assert "unknown for lost_page (10 of 10); none is proved to rule it out:" in text
+    assert "-> plain: not checked (limit reached)" in text
+    # The one count of the run: per variant, and in all; no other number of checks.
+    assert text.count("(1 check; ") == 4
+    assert "search cut by the check limit (1);" in text
+    assert text.rstrip().endswith(
+        "4 checks in all variants; the check limit (1) was reached "
+        "(each variant is checked once as written even past it)"
+    )
+
+
+def _repair(
+    site_text: str, holds: bool | None, reached: tuple[str, ...], undecided: tuple[str, ...]
+) -> Change:
+    site = Site(1, "P1", 0, SiteKind.PLAIN_LOAD, site_text, ("acquire",))
+    return Change(site, "acquire", holds, reached, undecided)
+
+
+def test_a_repair_undecided_for_an_outcome_is_not_said_to_rule_it_out() -> None:
+    # One check: `a` proved reachable, `b` undecided. Nothing is proved about `b`.
+    repairs = (_repair("load x", False, ("a",), ("b",)),)
+    variant = VariantAblation("v", False, (), ("a", "b"), (), repairs=repairs, checks=2)
+    lines = _plain_lines(variant)
+    assert "    rules b out:" not in lines
+    assert "    nothing rules b out alone" not in lines
+    assert "    nothing rules a out alone" in lines
+    assert "    unknown for b (1 of 1); none is proved to rule it out:" in lines
+    assert "rules none out:" not in "\n".join(lines)
 
 
 def test_the_compact_cycle_reads_as_one_line() -> None:
