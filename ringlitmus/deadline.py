@@ -95,16 +95,22 @@ Item = TypeVar("Item")
 ITEMS_BETWEEN_CHECKS = 1024
 
 
-def paced(items: Iterable[Item], deadline: Deadline | None, phase: Phase) -> Iterable[Item]:
-    """`items`, checking `deadline` every ITEMS_BETWEEN_CHECKS of them; without a deadline,
-    `items` itself, so a run without `--timeout` pays nothing."""
+def paced(
+    items: Iterable[Item],
+    deadline: Deadline | None,
+    phase: Phase,
+    every: int = ITEMS_BETWEEN_CHECKS,
+) -> Iterable[Item]:
+    """`items`, checking `deadline` every `every` of them (fewer where each item is a loop
+    of its own); without a deadline, `items` itself, so a run without `--timeout` pays
+    nothing."""
     if deadline is None:
         return items
-    return _paced(items, deadline, phase)
+    return _paced(items, deadline, phase, every)
 
 
-def _paced(items: Iterable[Item], deadline: Deadline, phase: Phase) -> Iterator[Item]:
+def _paced(items: Iterable[Item], deadline: Deadline, phase: Phase, every: int) -> Iterator[Item]:
     for count, item in enumerate(items):
-        if count % ITEMS_BETWEEN_CHECKS == 0:
+        if count % every == 0:
             deadline.check(phase)
         yield item

@@ -350,3 +350,12 @@ def test_a_thousand_entry_ring_under_a_short_timeout_is_unknown_soon_and_small()
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if peak_kb > before:  # the largest child so far is this one
         assert peak_kb < 1_500_000, peak_kb  # was 1.3 GB at N=256 under --timeout 2
+
+
+def test_diff_of_a_file_stopped_while_parsing_is_unknown(stops_in: list[Phase]) -> None:
+    stops_in.append(Phase.PARSING)
+    result = run("diff", "--timeout", "2", "--no-cache", "-j", "1", "--json", SEED, SEED)
+    assert result.exit_code == ExitCode.UNKNOWN, result.output
+    assert f"{SEED}: unknown: timeout after 2 s while parsing" in result.stderr
+    messages = {error["message"] for error in json.loads(result.stdout)["errors"]}
+    assert messages == {"timeout after 2 s while parsing"}

@@ -123,6 +123,8 @@ def _diff(
     for report in errors:
         if report.error is not None:
             render_error(stderr, report.error, report.file)
+        elif report.unknown is not None:
+            stderr.print(f"{report.file}: unknown: {report.unknown}", soft_wrap=True)
     if as_json and not quiet:
         click.echo(render_diff_json(result, errors, __version__, options.check.model), nl=False)
     elif not quiet:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import z3
 
 from ringlitmus import ir
-from ringlitmus.deadline import Deadline, Phase, check_deadline
+from ringlitmus.deadline import Deadline, Phase, check_deadline, paced
 from ringlitmus.encode.domains import WritesByCell, read_domains
 from ringlitmus.encode.terms import (
     Cond,
@@ -74,7 +74,7 @@ def encode_execution(structure: EventStructure, deadline: Deadline | None = None
     cells = WritesByCell(writes)
     execution = Execution(structure, SymbolicTranslator(read_domains(structure, cells)))
     symbols = execution.symbols
-    for event in structure.events:
+    for event in paced(structure.events, deadline, Phase.ENCODING):
         execution.executes[event.id] = symbols.guard(event.guard)
         if event.is_memory:
             execution.addresses[event.id] = symbols.value(event.address)

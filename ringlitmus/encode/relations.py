@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import z3
 
-from ringlitmus.deadline import Deadline, Phase, check_deadline, paced
+from ringlitmus.deadline import ITEMS_BETWEEN_CHECKS, Deadline, Phase, check_deadline, paced
 from ringlitmus.encode.execution import Execution, PairMap
 from ringlitmus.encode.static import (
     Conditions,
@@ -73,9 +73,9 @@ class RelationEncoder:
         }
         self._set_terms: dict[rel.SetTerm, SetMap] = {}
 
-    def _paced(self, items: Iterable[Item]) -> Iterable[Item]:
+    def _paced(self, items: Iterable[Item], every: int = ITEMS_BETWEEN_CHECKS) -> Iterable[Item]:
         """`items`, looking at the deadline as they go (see `paced`)."""
-        return paced(items, self.deadline, Phase.RELATIONS)
+        return paced(items, self.deadline, Phase.RELATIONS, every)
 
     # ------------------------------------------------------------------ sets
 
@@ -183,7 +183,9 @@ class RelationEncoder:
         if base in _PREDICATES:
             memory = [event.id for event in structure.events if event.is_memory]
             predicate = self.predicate(base)
-            return _prune({(a, b): predicate(a, b) for a in self._paced(memory) for b in memory})
+            return _prune(
+                {(a, b): predicate(a, b) for a in self._paced(memory, every=8) for b in memory}
+            )
         return self._dependency_pairs(base)
 
     def _dependency_pairs(self, base: BaseRelation, targets: RawSet | None = None) -> RawPairs:
@@ -239,7 +241,7 @@ class RelationEncoder:
     def _program_order(self) -> RawPairs:
         return {
             (first, second): condition
-            for first in self._paced(self.program_order.events)
+            for first in self._paced(self.program_order.events, every=8)
             for second, condition in self.program_order.successors(first)
         }
 
@@ -367,7 +369,7 @@ class RelationEncoder:
         return _prune(
             {
                 (source, target): both(condition, membership)
-                for target, membership in self._paced(events.items())
+                for target, membership in self._paced(events.items(), every=8)
                 for source, condition in index.get(target, ())
             }
         )
@@ -454,7 +456,8 @@ class RelationEncoder:
     def _compose(self, first: RawPairs, by_source: Index) -> RawPairs:
         both = self.conditions.both
         merged: dict[tuple[int, int], list[Raw]] = defaultdict(list)
-        for (source, middle), condition in self._paced(first.items()):
+        # A middle event may lead on to thousands (po): look at the clock every few sources.
+        for (source, middle), condition in self._paced(first.items(), every=8):
             for target, other in by_source.get(middle, ()):
                 merged[(source, target)].append(both(condition, other))
         return self._disjoin_each(merged)

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from ringlitmus import ir
 from ringlitmus.frozen import frozen
-from ringlitmus.reports import REACHABLE, UNKNOWN, FileReport, FileStatus, verdict_value
+from ringlitmus.reports import (
+    REACHABLE,
+    UNKNOWN,
+    FileReport,
+    FileStatus,
+    file_status,
+    verdict_value,
+)
 
 if TYPE_CHECKING:
     from ringlitmus.outcomes import OutcomeResult, TestResult
@@ -180,9 +187,10 @@ def _edges(outcome: OutcomeResult) -> dict[str, list[str]]:
 
 def diff_status(diff: Diff, errors: Sequence[FileReport]) -> FileStatus:
     """How the diff fares, for the exit code: ERROR if a file could not be checked, else
-    FAILED if a forbidden outcome became reachable, else UNKNOWN if a side could not decide."""
-    if errors:
+    FAILED if a forbidden outcome became reachable, else UNKNOWN if a side could not decide
+    (or a file's --timeout ran out before its outcomes were known)."""
+    if any(file_status(report) is FileStatus.ERROR for report in errors):
         return FileStatus.ERROR
     if diff.opens_forbidden:
         return FileStatus.FAILED
-    return FileStatus.UNKNOWN if diff.count(Change.UNKNOWN) else FileStatus.PASSED
+    return FileStatus.UNKNOWN if errors or diff.count(Change.UNKNOWN) else FileStatus.PASSED
