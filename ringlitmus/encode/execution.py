@@ -72,13 +72,13 @@ def encode_execution(structure: EventStructure, deadline: Deadline | None = None
     writes = [event for event in structure.events if event.kind is EventKind.WRITE]
     reads = [event for event in structure.events if event.kind is EventKind.READ]
     cells = WritesByCell(writes)
-    execution = Execution(structure, SymbolicTranslator(read_domains(structure, cells)))
+    execution = Execution(structure, SymbolicTranslator(read_domains(structure, cells, deadline)))
     symbols = execution.symbols
     for event in paced(structure.events, deadline, Phase.ENCODING):
         execution.executes[event.id] = symbols.guard(event.guard)
         if event.is_memory:
             execution.addresses[event.id] = symbols.value(event.address)
-    _constrain_addresses(execution)
+    _constrain_addresses(execution, deadline)
     _encode_coherence(execution, writes, cells, deadline)
     _encode_reads_from(execution, reads, cells, deadline)
     _encode_from_reads(execution, reads, cells, deadline)
@@ -91,12 +91,12 @@ def may_alias(execution: Execution, first: int, second: int) -> bool:
     return execution.same_address(first, second) is not False
 
 
-def _constrain_addresses(execution: Execution) -> None:
+def _constrain_addresses(execution: Execution, deadline: Deadline | None) -> None:
     # A computed address must name a declared cell. These constraints are kept apart
     # (`in_bounds`) so that outcomes.py can first ask whether any execution leaves the declared
     # cells: only when none can is the restriction harmless, else results are unknown.
     cells = list(execution.structure.cells)
-    for event_id, address in execution.addresses.items():
+    for event_id, address in paced(execution.addresses.items(), deadline, Phase.ENCODING, 8):
         if isinstance(address, int):
             continue
         inside = z3.Or([address == cell for cell in cells])

@@ -495,14 +495,14 @@ class RelationEncoder:
         """Constraints saying `axiom` holds."""
         negate = self.conditions.negate
         if axiom.kind is AxiomKind.EMPTY:
-            return [
-                as_bool(negate(c)) for c in self._pairs(axiom.relation).values() if c is not False
-            ]
+            conditions = self._paced(self._pairs(axiom.relation).values(), every=64)
+            return [as_bool(negate(c)) for c in conditions if c is not False]
         relation = axiom.relation
         if axiom.kind is AxiomKind.IRREFLEXIVE:
             inner = _unwrap(relation)
             if not isinstance(inner, rel.Plus):
-                return [as_bool(negate(c)) for (a, b), c in self._pairs(relation).items() if a == b]
+                pairs = self._paced(self._pairs(relation).items(), every=64)
+                return [as_bool(negate(c)) for (a, b), c in pairs if a == b]
             relation = inner.relation
         relation = _drop_closures(relation)
         coherence = self._coherence(relation)
@@ -559,7 +559,7 @@ class RelationEncoder:
             else:
                 edges.append(((a, b), conditions.term(condition)))
         check_deadline(self.deadline, Phase.RELATIONS)
-        for a, b in self._paced(reduce_static(static, self.facts)):
+        for a, b in self._paced(reduce_static(static, self.facts, self.deadline)):
             edges.append(((a, b), conditions.term(conditions.of_events(a, b))))
         clocks: dict[int, z3.ArithRef] = {}
         for (a, b), condition in self._paced(edges):

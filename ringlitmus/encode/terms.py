@@ -194,7 +194,8 @@ def assert_all(
     """`solver.add(*constraints)` without the wrapper's per-constraint sort checks; past
     `deadline`, CheckTimeoutError."""
     context = _context()
-    for constraint in paced(constraints, deadline, Phase.ASSERTING):
+    # A constraint may be large (an at-most-one over every write): look every few.
+    for constraint in paced(constraints, deadline, Phase.ASSERTING, every=64):
         z3.Z3_solver_assert(context.ref(), solver.solver, constraint.as_ast())
 
 
