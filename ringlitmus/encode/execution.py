@@ -145,7 +145,7 @@ def _encode_reads_from(
     for read in reads:
         check_deadline(deadline, Phase.ENCODING)
         sources: list[z3.BoolRef] = []
-        for write in cells.at(read.address):
+        for write in paced(cells.at(read.address), deadline, Phase.ENCODING, every=64):
             if write.thread == read.thread and write.instruction == read.instruction:
                 continue  # an RMW never reads its own write
             same = execution.same_address(write.id, read.id)

@@ -530,7 +530,7 @@ class RelationEncoder:
         clock = {**execution.clocks, **execution.source_clocks}
         constraints: list[z3.BoolRef] = []
         union = self._union(self._pairs(leaf) for leaf in order)
-        for (a, b), condition in self._paced(union.items()):
+        for (a, b), condition in self._paced(union.items(), every=64):
             if a == b:
                 constraints.append(as_bool(conditions.negate(condition)))
                 continue
@@ -549,7 +549,8 @@ class RelationEncoder:
         constraints: list[z3.BoolRef] = []
         edges: list[tuple[tuple[int, int], Cond]] = []
         static: list[tuple[int, int]] = []
-        for (a, b), condition in self._paced(self._pairs(relation).items()):
+        # Each edge makes Z3 terms of its condition: look at the clock every few.
+        for (a, b), condition in self._paced(self._pairs(relation).items(), every=64):
             if condition is False:
                 continue
             if a == b:
@@ -562,7 +563,7 @@ class RelationEncoder:
         for a, b in self._paced(reduce_static(static, self.facts, self.deadline)):
             edges.append(((a, b), conditions.term(conditions.of_events(a, b))))
         clocks: dict[int, z3.ArithRef] = {}
-        for (a, b), condition in self._paced(edges):
+        for (a, b), condition in self._paced(edges, every=64):
             for event in (a, b):
                 if event not in clocks:
                     clocks[event] = mk_int(f"{name}(e{event})")
