@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ringlitmus import __version__, ir, outcomes, readahead
 from ringlitmus.cache import Cache, cache_key
+from ringlitmus.deadline import CheckTimeoutError, Deadline, start_deadline
 from ringlitmus.encode.solver import make_context_ahead
 from ringlitmus.errors import LitmusError, UsageError
 from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
@@ -170,10 +171,14 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
 
 
 def check_file(path: str, options: BatchOptions) -> FileReport:
-    """Parse and check one file; a LitmusError becomes the report's error, never a crash."""
+    """Parse and check one file; a LitmusError becomes the report's error, never a crash.
+
+    `--timeout` bounds the whole of it, parsing included: the file's deadline starts here,
+    and what it stops is unknown (a timeout while parsing leaves the whole file unknown)."""
     from ringlitmus.frontends import parse_file
 
     collect_between_files()
+    deadline = start_deadline(options.check.timeout_s)
     test: ir.Test | None = None
     try:
         if Path(path).is_dir():
@@ -181,25 +186,35 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
         # The file's first Z3 context is made on a thread while it is parsed (or while the
         # read-ahead child finishes): Z3 lets go of Python's lock as it works.
         make_context_ahead()
-        test = readahead.take(path, options.defines) or parse_file(path, options.defines)
+        test = readahead.take(path, options.defines, deadline) or parse_file(
+            path, options.defines, deadline
+        )
         require_variants(test, options.check.variants or ())
         require_model(options.check.model, test)
         if options.check.model == ALL_MODELS:
-            result = check_under_every_model(test, options)
+            result = check_under_every_model(test, options, deadline)
         else:
-            result = check_with_cache(test, options.check, options.cache, options.tool)
+            result = check_with_cache(test, options.check, options.cache, options.tool, deadline)
     except LitmusError as error:
         add_source_line(error)
         return FileReport(path, error=error, test=test)
+    except CheckTimeoutError as exceeded:
+        return FileReport(path, test=test, unknown=exceeded.reason)
     return FileReport(path, result=result, test=test)
 
 
-def check_under_every_model(test: ir.Test, options: BatchOptions) -> TestResult:
+def check_under_every_model(
+    test: ir.Test, options: BatchOptions, deadline: Deadline | None = None
+) -> TestResult:
     """`--model all`: the test under each model that can judge its format, each variant's
     results side by side (variant by variant, models in registry order)."""
     results = [
         check_with_cache(
-            test, dataclasses.replace(options.check, model=model), options.cache, options.tool
+            test,
+            dataclasses.replace(options.check, model=model),
+            options.cache,
+            options.tool,
+            deadline,
         )
         for model in models_for(test.format)
     ]
@@ -238,9 +253,13 @@ def add_source_line(error: LitmusError) -> None:
 
 
 def check_with_cache(
-    test: ir.Test, options: CheckOptions, cache: Cache | None, tool: str | None = None
+    test: ir.Test,
+    options: CheckOptions,
+    cache: Cache | None,
+    tool: str | None = None,
+    deadline: Deadline | None = None,
 ) -> TestResult:
-    """`check_test`, taking each variant's result from `cache` when it is there.
+    """`check_test` (by `deadline`), taking each variant's result from `cache` when it is there.
 
     Only the variants missing from the cache are solved; a variant whose every answer was
     decided is stored. Unknown answers and incomplete state lists are not: a later run with
@@ -261,7 +280,7 @@ def check_with_cache(
     missing = tuple(name for name in selected if name not in found)
     # With nothing missing this solves nothing; it still builds the TestResult in one place.
     # Called through its module so that a test replacing outcomes.check_test reaches here.
-    result = outcomes.check_test(test, dataclasses.replace(options, variants=missing))
+    result = outcomes.check_test(test, dataclasses.replace(options, variants=missing), deadline)
     for variant in result.variants:
         found[variant.variant] = variant
         if cache is not None and is_decided(variant):

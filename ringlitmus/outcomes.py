@@ -14,6 +14,7 @@ from dataclasses import field
 import z3
 
 from ringlitmus import ir
+from ringlitmus.deadline import CheckTimeoutError, Deadline, Phase, start_deadline
 from ringlitmus.encode.execution import Execution, encode_condition, encode_execution, final_value
 from ringlitmus.encode.readback import model_integer, model_truth
 from ringlitmus.encode.relations import RelationEncoder
@@ -24,6 +25,7 @@ from ringlitmus.encode.solver import (
     decide,
     fresh_context,
     new_solver,
+    push,
 )
 from ringlitmus.encode.terms import as_bool, assert_all, negation
 from ringlitmus.frozen import frozen
@@ -36,7 +38,8 @@ NO_EXECUTION = "no execution exists"
 
 @frozen
 class CheckOptions:
-    """What to decide and within which limits."""
+    """What to decide and within which limits: `timeout_s` bounds a whole check_test (each
+    file's check, when batch.py starts the deadline), `rlimit` each query."""
 
     model: str = "armv8"
     timeout_s: float | None = None
@@ -96,8 +99,12 @@ class TestResult:
     metadata: tuple[tuple[str, str], ...] = field(default=())
 
 
-def check_test(test: ir.Test, options: CheckOptions) -> TestResult:
-    """Decide every outcome of every (selected) variant of `test`."""
+def check_test(
+    test: ir.Test, options: CheckOptions, deadline: Deadline | None = None
+) -> TestResult:
+    """Decide every outcome of every (selected) variant of `test`, by `deadline` (default:
+    `options.timeout_s` from now); what it stops is unknown, with the phase in the reason."""
+    deadline = deadline or start_deadline(options.timeout_s)
     variants = [
         variant
         for variant in test.variants
@@ -107,39 +114,64 @@ def check_test(test: ir.Test, options: CheckOptions) -> TestResult:
         file=test.file,
         test=test.name,
         format=test.format.value,
-        variants=tuple(check_variant(test, variant, options) for variant in variants),
+        variants=tuple(check_variant(test, variant, options, deadline) for variant in variants),
         doc=test.doc,
         metadata=test.metadata,
     )
 
 
-def check_variant(test: ir.Test, variant: ir.Variant, options: CheckOptions) -> VariantResult:
-    """Build, encode and decide one variant, in a Z3 context of its own."""
-    with fresh_context() as kept:
-        return _check_variant(test, variant, options, kept)
+def check_variant(
+    test: ir.Test, variant: ir.Variant, options: CheckOptions, deadline: Deadline | None = None
+) -> VariantResult:
+    """Build, encode and decide one variant, in a Z3 context of its own; past `deadline`,
+    what is left undecided is unknown."""
+    started = time.perf_counter()
+    try:
+        if deadline is not None:
+            deadline.check(Phase.WAITING)  # no context is made for nothing
+        with fresh_context() as kept:
+            return _check_variant(test, variant, options, kept, deadline)
+    except CheckTimeoutError as exceeded:
+        return VariantResult(
+            variant=variant.name,
+            model=options.model,
+            time_s=round(time.perf_counter() - started, 4),
+            outcomes=tuple(
+                _undecided(test.expected(variant.name, o.name, options.model), o, exceeded.reason)
+                for o in test.outcomes
+            ),
+            states=() if options.states else None,
+            states_complete=False,
+        )
 
 
 def _check_variant(
-    test: ir.Test, variant: ir.Variant, options: CheckOptions, kept: list[object]
+    test: ir.Test,
+    variant: ir.Variant,
+    options: CheckOptions,
+    kept: list[object],
+    deadline: Deadline | None,
 ) -> VariantResult:
     started = time.perf_counter()
     labels = observed_terms(test)
-    structure = build_event_structure(variant.program, observed_registers(labels.values()))
-    execution = encode_execution(structure)
-    encoder = RelationEncoder(execution)
+    structure = build_event_structure(
+        variant.program, observed_registers(labels.values()), deadline
+    )
+    execution = encode_execution(structure, deadline)
+    encoder = RelationEncoder(execution, deadline)
     axioms = [encoder.encode_axiom(axiom) for axiom in MODELS[options.model].axioms]
     _translate_queries(test, execution, labels)
-    solver = new_solver(
-        SolverOptions(options.timeout_s, options.rlimit, linear=execution.symbols.linear)
-    )
+    # The deadline, not a solver timeout, bounds each query: it also stops Z3's simplifier.
+    timeout_s = options.timeout_s if deadline is None else None
+    solver = new_solver(SolverOptions(timeout_s, options.rlimit, linear=execution.symbols.linear))
     kept.extend((structure, execution, encoder, axioms, solver))
-    assert_all(solver, execution.constraints)
+    assert_all(solver, execution.constraints, deadline)
     for constraints in axioms:
-        assert_all(solver, constraints)
+        assert_all(solver, constraints, deadline)
     if test.filter is not None:
         solver.add(as_bool(encode_condition(execution, test.filter)))
     observe = options.observation or test.format.is_herd
-    escape = _address_escape(execution, solver)
+    escape = _address_escape(execution, solver, deadline)
     if escape is not None:
         return VariantResult(
             variant=variant.name,
@@ -150,27 +182,29 @@ def _check_variant(
                 for o in test.outcomes
             ),
         )
-    results = tuple(
-        decide_outcome(
-            test.expected(variant.name, outcome.name, options.model),
-            outcome,
-            execution,
-            solver,
-            labels,
-            observe,
-        )
-        for outcome in test.outcomes
-    )
+    results: list[OutcomeResult] = []
+    for outcome in test.outcomes:
+        expected = test.expected(variant.name, outcome.name, options.model)
+        try:
+            decided = decide_outcome(
+                expected, outcome, execution, solver, labels, observe, deadline
+            )
+        except CheckTimeoutError as exceeded:
+            # What was decided stands; the rest is unknown, with the timeout as its reason.
+            decided = _undecided(expected, outcome, exceeded.reason)
+        results.append(decided)
     states: tuple[dict[str, int], ...] | None = None
     complete = True
     if options.states:
-        states, complete = enumerate_states(execution, solver, labels, options.max_states)
-    results, vacuous = _require_executions(results, solver, states, test.filter is not None)
+        states, complete = enumerate_states(execution, solver, labels, options.max_states, deadline)
+    decided, vacuous = _require_executions(
+        tuple(results), solver, states, test.filter is not None, deadline
+    )
     return VariantResult(
         variant=variant.name,
         model=options.model,
         time_s=round(time.perf_counter() - started, 4),
-        outcomes=results,
+        outcomes=decided,
         states=None if vacuous else states,
         states_complete=complete,
         no_execution=vacuous,
@@ -187,7 +221,9 @@ def _translate_queries(test: ir.Test, execution: Execution, labels: dict[str, ir
         final_value(execution, term)
 
 
-def _address_escape(execution: Execution, solver: z3.Solver) -> str | None:
+def _address_escape(
+    execution: Execution, solver: z3.Solver, deadline: Deadline | None = None
+) -> str | None:
     """Why no verdict can be given when a computed address may leave every declared cell.
 
     The encoding only knows declared cells; an execution indexing past an array would be
@@ -196,9 +232,9 @@ def _address_escape(execution: Execution, solver: z3.Solver) -> str | None:
     """
     if not execution.in_bounds:
         return None
-    solver.push()
+    push(solver, deadline)
     solver.add(z3.Not(z3.And(execution.in_bounds)))
-    decision = decide(solver)
+    decision = decide(solver, deadline=deadline)
     solver.pop()
     if decision.verdict is Verdict.UNREACHABLE:
         solver.add(*execution.in_bounds)
@@ -216,6 +252,7 @@ def _require_executions(
     solver: z3.Solver,
     states: tuple[dict[str, int], ...] | None,
     filtered: bool,
+    deadline: Deadline | None = None,
 ) -> tuple[tuple[OutcomeResult, ...], bool]:
     """The results, with "unreachable" kept only over a non-empty set of executions; and
     whether the variant has no candidate execution at all.
@@ -227,7 +264,10 @@ def _require_executions(
     proved_empty = any(result.status is Verdict.UNREACHABLE for result in results)
     if not proved_empty and states != ():
         return results, False
-    decision = decide(solver)
+    try:
+        decision = decide(solver, deadline=deadline)
+    except CheckTimeoutError as exceeded:
+        decision = Decision(Verdict.UNKNOWN, reason=exceeded.reason)
     if decision.verdict is Verdict.REACHABLE:
         return results, False
     if decision.verdict is Verdict.UNKNOWN:
@@ -263,17 +303,19 @@ def decide_outcome(
     solver: z3.Solver,
     labels: dict[str, ir.Term],
     observation: bool,
+    deadline: Deadline | None = None,
 ) -> OutcomeResult:
     """Is the outcome's condition (or, for REQUIRED, its violation) reachable? `expected` is
-    the file's claim about it, under the model the solver encodes."""
+    the file's claim about it, under the model the solver encodes. Past `deadline`,
+    CheckTimeoutError."""
     condition = encode_condition(execution, outcome.condition)
     target = negation(condition) if outcome.kind is ir.OutcomeKind.REQUIRED else condition
-    decision = _decide_under(solver, target)
+    decision = _decide_under(solver, target, deadline)
     always: Verdict | None = None
     if observation:
         # herd's Never/Sometimes/Always needs the other side too: can the condition fail?
         other = condition if outcome.kind is ir.OutcomeKind.REQUIRED else negation(condition)
-        always = _decide_under(solver, other).verdict
+        always = _decide_under(solver, other, deadline).verdict
     witness = execution_trace = None
     if decision.model is not None:
         witness = read_state(execution, decision.model, labels)
@@ -291,12 +333,21 @@ def decide_outcome(
     )
 
 
-def _decide_under(solver: z3.Solver, condition: bool | z3.BoolRef) -> Decision:
-    solver.push()
+def _decide_under(
+    solver: z3.Solver, condition: bool | z3.BoolRef, deadline: Deadline | None = None
+) -> Decision:
+    push(solver, deadline)
     try:
         solver.add(as_bool(condition))
-        return decide(solver)
+        return decide(solver, deadline=deadline)
     finally:
+        _pop_unless_expired(solver, deadline)
+
+
+def _pop_unless_expired(solver: z3.Solver, deadline: Deadline | None) -> None:
+    # Past the deadline the solver's context may have been interrupted and refuse the pop;
+    # the solver is dropped with the rest of the variant anyway.
+    if deadline is None or not deadline.expired():
         solver.pop()
 
 
@@ -397,15 +448,26 @@ def describe_execution(execution: Execution, model: z3.ModelRef) -> dict[str, li
 
 
 def enumerate_states(
-    execution: Execution, solver: z3.Solver, labels: dict[str, ir.Term], limit: int
+    execution: Execution,
+    solver: z3.Solver,
+    labels: dict[str, ir.Term],
+    limit: int,
+    deadline: Deadline | None = None,
 ) -> tuple[tuple[dict[str, int], ...], bool]:
-    """Every reachable final state of the labelled terms (blocking clauses); complete flag."""
+    """Every reachable final state of the labelled terms (blocking clauses); complete flag
+    (False when the limit, the solver or `deadline` stopped the enumeration)."""
     states: list[dict[str, int]] = []
-    solver.push()
+    try:
+        push(solver, deadline)
+    except CheckTimeoutError:
+        return (), False
     try:
         values = {label: final_value(execution, term) for label, term in labels.items()}
         while len(states) < limit:
-            decision = decide(solver)
+            try:
+                decision = decide(solver, deadline=deadline)
+            except CheckTimeoutError:
+                return tuple(states), False
             if decision.model is None:
                 return tuple(states), decision.verdict is Verdict.UNREACHABLE
             state = read_state(execution, decision.model, labels)
@@ -422,4 +484,4 @@ def enumerate_states(
             return tuple(states), False
         return tuple(states), True
     finally:
-        solver.pop()
+        _pop_unless_expired(solver, deadline)

@@ -19,8 +19,9 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
+from ringlitmus.deadline import Deadline, Phase
 from ringlitmus.errors import LitmusError
 from ringlitmus.frontends.source import PRELUDE_SUFFIX
 
@@ -53,17 +54,18 @@ def start(path: str, defines: Mapping[str, int]) -> None:
     _pending[key] = (pid, read_end)
 
 
-def take(path: str, defines: Mapping[str, int]) -> ir.Test | None:
+def take(path: str, defines: Mapping[str, int], deadline: Deadline | None = None) -> ir.Test | None:
     """The test the child parsed (raising the LitmusError it met), or None when no child was
-    started for it or its answer cannot be used: then the caller parses."""
+    started for it or its answer cannot be used: then the caller parses. Past `deadline` the
+    child is stopped, wherever it is in its parse, and CheckTimeoutError (PARSING) raised."""
     entry = _pending.pop(_key(path, defines), None)
     if entry is None:
         return None
     pid, read_end = entry
     try:
         with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-    except BaseException:  # Ctrl-C while waiting: the child would parse on, unwanted
+            data = _read_all(pipe, deadline)
+    except BaseException:  # Ctrl-C or the deadline while waiting: the child would parse on
         _stop(pid)
         raise
     os.waitpid(pid, 0)
@@ -78,6 +80,24 @@ def take(path: str, defines: Mapping[str, int]) -> ir.Test | None:
     from ringlitmus import ir  # loaded by now: unpickling the test needed it
 
     return value if kind == "test" and isinstance(value, ir.Test) else None
+
+
+def _read_all(pipe: BinaryIO, deadline: Deadline | None) -> bytes:
+    """Everything the child writes, waiting no later than `deadline`."""
+    if deadline is None:
+        return pipe.read()
+    import selectors
+
+    chunks = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(pipe, selectors.EVENT_READ)
+        while True:
+            if not selector.select(deadline.remaining()):
+                raise deadline.exceeded(Phase.PARSING)
+            chunk = os.read(pipe.fileno(), 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
 
 
 def cancel() -> None:

@@ -38,9 +38,9 @@ def solver_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     calls: list[str] = []
     real = outcomes.check_variant
 
-    def counting(test, variant, options):  # type: ignore[no-untyped-def]
+    def counting(test, variant, options, deadline=None):  # type: ignore[no-untyped-def]
         calls.append(variant.name)
-        return real(test, variant, options)
+        return real(test, variant, options, deadline)
 
     monkeypatch.setattr(outcomes, "check_variant", counting)
     yield calls

@@ -186,7 +186,11 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         command,
         [
             define_option(),
-            timeout_option("Give up on a query after SECONDS (its result is unknown)."),
+            timeout_option(
+                "Bound each file's whole check (parsing, symbolic execution, encoding, "
+                "solving) to about SECONDS; what it stops is unknown (exit 3), the reason "
+                "naming the phase. It bounds memory too: the longer a check, the larger."
+            ),
             rlimit_option(),
             click.option(
                 "-j",

@@ -135,6 +135,8 @@ def _diff(
     for report in errors:
         if report.error is not None:
             render_error(stderr, report.error, report.file)
+        elif report.unknown is not None:
+            stderr.print(f"{report.file}: unknown: {report.unknown}", soft_wrap=True)
     accept = accept_weakened_claims
     if as_json and not quiet:
         document = render_diff_json(result, errors, __version__, options.check.model, accept)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import product
 
+from ringlitmus.deadline import Deadline, Phase, paced
 from ringlitmus.ir import ArithOp
 from ringlitmus.semantics import Event, EventKind, EventStructure
 from ringlitmus.symbolic import Arith, Ite, ReadValue, Value, apply_arith
@@ -47,8 +48,11 @@ class WritesByCell:
         return sorted(self._at.get(address, []) + self._anywhere, key=lambda write: write.id)
 
 
-def read_domains(structure: EventStructure, cells: WritesByCell) -> dict[int, Domain]:
-    """For every read event, the values it may return (None: not bounded)."""
+def read_domains(
+    structure: EventStructure, cells: WritesByCell, deadline: Deadline | None = None
+) -> dict[int, Domain]:
+    """For every read event, the values it may return (None: not bounded); past `deadline`,
+    CheckTimeoutError."""
     events = structure.events
     candidates = {
         event.id: cells.at(event.address) for event in events if event.kind is EventKind.READ
@@ -56,7 +60,7 @@ def read_domains(structure: EventStructure, cells: WritesByCell) -> dict[int, Do
     domains: dict[int, Domain] = {read: frozenset() for read in candidates}
     for _ in range(_MAX_ROUNDS):
         changed = False
-        for read, writes in candidates.items():
+        for read, writes in paced(candidates.items(), deadline, Phase.ENCODING, every=64):
             if domains[read] is None:
                 continue
             new = _union_of(value_set(write.value, domains) for write in writes)

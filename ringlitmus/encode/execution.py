@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import z3
 
 from ringlitmus import ir
+from ringlitmus.deadline import Deadline, Phase, check_deadline, paced
 from ringlitmus.encode.domains import WritesByCell, read_domains
 from ringlitmus.encode.terms import (
     Cond,
@@ -65,22 +66,23 @@ class Execution:
         return self.symbols.value(event.value)
 
 
-def encode_execution(structure: EventStructure) -> Execution:
-    """Variables and well-formedness constraints of every candidate execution."""
+def encode_execution(structure: EventStructure, deadline: Deadline | None = None) -> Execution:
+    """Variables and well-formedness constraints of every candidate execution (past
+    `deadline`, CheckTimeoutError)."""
     writes = [event for event in structure.events if event.kind is EventKind.WRITE]
     reads = [event for event in structure.events if event.kind is EventKind.READ]
     cells = WritesByCell(writes)
-    execution = Execution(structure, SymbolicTranslator(read_domains(structure, cells)))
+    execution = Execution(structure, SymbolicTranslator(read_domains(structure, cells, deadline)))
     symbols = execution.symbols
-    for event in structure.events:
+    for event in paced(structure.events, deadline, Phase.ENCODING):
         execution.executes[event.id] = symbols.guard(event.guard)
         if event.is_memory:
             execution.addresses[event.id] = symbols.value(event.address)
-    _constrain_addresses(execution)
-    _encode_coherence(execution, writes, cells)
-    _encode_reads_from(execution, reads, cells)
-    _encode_from_reads(execution, reads, cells)
-    _encode_final_memory(execution, cells)
+    _constrain_addresses(execution, deadline)
+    _encode_coherence(execution, writes, cells, deadline)
+    _encode_reads_from(execution, reads, cells, deadline)
+    _encode_from_reads(execution, reads, cells, deadline)
+    _encode_final_memory(execution, cells, deadline)
     return execution
 
 
@@ -89,12 +91,12 @@ def may_alias(execution: Execution, first: int, second: int) -> bool:
     return execution.same_address(first, second) is not False
 
 
-def _constrain_addresses(execution: Execution) -> None:
+def _constrain_addresses(execution: Execution, deadline: Deadline | None) -> None:
     # A computed address must name a declared cell. These constraints are kept apart
     # (`in_bounds`) so that outcomes.py can first ask whether any execution leaves the declared
     # cells: only when none can is the restriction harmless, else results are unknown.
     cells = list(execution.structure.cells)
-    for event_id, address in execution.addresses.items():
+    for event_id, address in paced(execution.addresses.items(), deadline, Phase.ENCODING, 8):
         if isinstance(address, int):
             continue
         inside = z3.Or([address == cell for cell in cells])
@@ -102,7 +104,9 @@ def _constrain_addresses(execution: Execution) -> None:
         execution.in_bounds.append(mk_implies(as_bool(execution.executes[event_id]), inside))
 
 
-def _encode_coherence(execution: Execution, writes: list[Event], cells: WritesByCell) -> None:
+def _encode_coherence(
+    execution: Execution, writes: list[Event], cells: WritesByCell, deadline: Deadline | None
+) -> None:
     for write in writes:
         clock = mk_int(f"co(e{write.id})")
         execution.clocks[write.id] = clock
@@ -111,6 +115,7 @@ def _encode_coherence(execution: Execution, writes: list[Event], cells: WritesBy
         else:
             execution.constraints.append(mk_compare(ir.CmpOp.GE, clock, 1))
     for first in writes:
+        check_deadline(deadline, Phase.ENCODING)
         for second in cells.at(first.address):
             if second.id <= first.id:
                 continue
@@ -134,10 +139,13 @@ def _encode_coherence(execution: Execution, writes: list[Event], cells: WritesBy
                     )
 
 
-def _encode_reads_from(execution: Execution, reads: list[Event], cells: WritesByCell) -> None:
+def _encode_reads_from(
+    execution: Execution, reads: list[Event], cells: WritesByCell, deadline: Deadline | None
+) -> None:
     for read in reads:
+        check_deadline(deadline, Phase.ENCODING)
         sources: list[z3.BoolRef] = []
-        for write in cells.at(read.address):
+        for write in paced(cells.at(read.address), deadline, Phase.ENCODING, every=64):
             if write.thread == read.thread and write.instruction == read.instruction:
                 continue  # an RMW never reads its own write
             same = execution.same_address(write.id, read.id)
@@ -166,12 +174,15 @@ def _encode_reads_from(execution: Execution, reads: list[Event], cells: WritesBy
             execution.constraints.append(mk_at_most_one(sources))
 
 
-def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesByCell) -> None:
+def _encode_from_reads(
+    execution: Execution, reads: list[Event], cells: WritesByCell, deadline: Deadline | None
+) -> None:
     # fr(r, w): w is coherence-after the write r reads from; `source clock` is that write's clock.
     sources_of: dict[int, list[int]] = defaultdict(list)
     for write_id, read_id in execution.rf:
         sources_of[read_id].append(write_id)
     for read in reads:
+        check_deadline(deadline, Phase.ENCODING)
         sources = sources_of.get(read.id)
         if not sources:
             continue
@@ -202,8 +213,11 @@ def _encode_from_reads(execution: Execution, reads: list[Event], cells: WritesBy
                 execution.fr[(read.id, write.id)] = condition
 
 
-def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
+def _encode_final_memory(
+    execution: Execution, cells: WritesByCell, deadline: Deadline | None
+) -> None:
     for address, cell in execution.structure.cells.items():
+        check_deadline(deadline, Phase.ENCODING)
         final = mk_int(f"final({cell})")
         execution.final_cells[cell] = final
         candidates = [

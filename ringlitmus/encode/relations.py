@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import z3
 
+from ringlitmus.deadline import ITEMS_BETWEEN_CHECKS, Deadline, Phase, check_deadline, paced
 from ringlitmus.encode.execution import Execution, PairMap
 from ringlitmus.encode.static import (
     Conditions,
@@ -36,6 +38,7 @@ Index = Mapping[int, list[tuple[int, Raw]]]
 RawPairs = dict[tuple[int, int], Raw]
 RawSet = dict[int, Raw]
 Predicate = Callable[[int, int], Cond]
+Item = TypeVar("Item")
 
 _PREDICATES = (BaseRelation.LOC, BaseRelation.EXT, BaseRelation.INT, BaseRelation.SAME_INSTANCE)
 
@@ -43,8 +46,10 @@ _PREDICATES = (BaseRelation.LOC, BaseRelation.EXT, BaseRelation.INT, BaseRelatio
 class RelationEncoder:
     """Interprets a model's terms over one execution, memoising every node."""
 
-    def __init__(self, execution: Execution) -> None:
+    def __init__(self, execution: Execution, deadline: Deadline | None = None) -> None:
+        """Past `deadline`, every method raises CheckTimeoutError (RELATIONS)."""
         self.execution = execution
+        self.deadline = deadline
         self.structure = execution.structure
         self.facts = GuardFacts(execution.structure)
         self.conditions = Conditions(execution.executes, self.facts)
@@ -68,6 +73,10 @@ class RelationEncoder:
         }
         self._set_terms: dict[rel.SetTerm, SetMap] = {}
 
+    def _paced(self, items: Iterable[Item], every: int = ITEMS_BETWEEN_CHECKS) -> Iterable[Item]:
+        """`items`, looking at the deadline as they go (see `paced`)."""
+        return paced(items, self.deadline, Phase.RELATIONS, every)
+
     # ------------------------------------------------------------------ sets
 
     def events_in(self, term: rel.SetTerm) -> SetMap:
@@ -81,6 +90,7 @@ class RelationEncoder:
 
     def _events(self, term: rel.SetTerm) -> RawSet:
         if term not in self._sets:
+            check_deadline(self.deadline, Phase.RELATIONS)
             self._sets[term] = self._encode_set(term)
         return self._sets[term]
 
@@ -132,6 +142,7 @@ class RelationEncoder:
 
     def _pairs(self, term: rel.RelTerm) -> RawPairs:
         if term not in self._relations:
+            check_deadline(self.deadline, Phase.RELATIONS)
             self._relations[term] = self._encode(term)
         return self._relations[term]
 
@@ -172,7 +183,9 @@ class RelationEncoder:
         if base in _PREDICATES:
             memory = [event.id for event in structure.events if event.is_memory]
             predicate = self.predicate(base)
-            return _prune({(a, b): predicate(a, b) for a in memory for b in memory})
+            return _prune(
+                {(a, b): predicate(a, b) for a in self._paced(memory, every=8) for b in memory}
+            )
         return self._dependency_pairs(base)
 
     def _dependency_pairs(self, base: BaseRelation, targets: RawSet | None = None) -> RawPairs:
@@ -183,7 +196,7 @@ class RelationEncoder:
         return _prune(
             {
                 pair: self._dependency(pair, guard)
-                for pair, guard in given.items()
+                for pair, guard in self._paced(given.items())
                 if targets is None or pair[1] in targets
             }
         )
@@ -228,7 +241,7 @@ class RelationEncoder:
     def _program_order(self) -> RawPairs:
         return {
             (first, second): condition
-            for first in self.program_order.events
+            for first in self._paced(self.program_order.events, every=8)
             for second, condition in self.program_order.successors(first)
         }
 
@@ -267,11 +280,16 @@ class RelationEncoder:
                 return self.program_order.same_location(self.execution.same_address)
             predicate = self._as_predicate(test)
             if predicate is not None:
-                return _prune(
-                    {pair: both(c, predicate(*pair)) for pair, c in self._pairs(filtered).items()}
-                )
+                pairs = self._paced(self._pairs(filtered).items())
+                return _prune({pair: both(c, predicate(*pair)) for pair, c in pairs})
         first, second = self._pairs(left), self._pairs(right)
-        return _prune({pair: both(c, second[pair]) for pair, c in first.items() if pair in second})
+        return _prune(
+            {
+                pair: both(c, second[pair])
+                for pair, c in self._paced(first.items())
+                if pair in second
+            }
+        )
 
     def _difference(self, left: rel.RelTerm, right: rel.RelTerm) -> RawPairs:
         first = self._pairs(left)
@@ -285,14 +303,16 @@ class RelationEncoder:
         return _prune(
             {
                 pair: conjoin((c, negate(second[pair]))) if pair in second else c
-                for pair, c in first.items()
+                for pair, c in self._paced(first.items())
             }
         )
 
     def _without(self, first: RawPairs, predicate: Predicate) -> RawPairs:
         """`first` minus a predicate's pairs (`same-instance`, `loc`, ...)."""
         conjoin, negate = self.conditions.conjoin, self.conditions.negate
-        return _prune({pair: conjoin((c, negate(predicate(*pair)))) for pair, c in first.items()})
+        return _prune(
+            {pair: conjoin((c, negate(predicate(*pair)))) for pair, c in self._paced(first.items())}
+        )
 
     def _sequence(self, operands: tuple[rel.RelTerm, ...]) -> RawPairs:
         # `[S]` operands are filters, applied through an index rather than by composing: the
@@ -315,7 +335,7 @@ class RelationEncoder:
                 result = _prune(
                     {
                         pair: both(condition, events[pair[1]])
-                        for pair, condition in result.items()
+                        for pair, condition in self._paced(result.items())
                         if pair[1] in events
                     }
                 )
@@ -349,7 +369,7 @@ class RelationEncoder:
         return _prune(
             {
                 (source, target): both(condition, membership)
-                for target, membership in events.items()
+                for target, membership in self._paced(events.items(), every=8)
                 for source, condition in index.get(target, ())
             }
         )
@@ -423,20 +443,21 @@ class RelationEncoder:
             if not common:
                 result.update(mapping)
                 continue
-            for pair, condition in mapping.items():
+            for pair, condition in self._paced(mapping.items()):
                 if pair in common:
                     overlap[pair].append(condition)
                 else:
                     result[pair] = condition
         disjoin = self.conditions.disjoin
-        for pair, conditions in overlap.items():
+        for pair, conditions in self._paced(overlap.items()):
             result[pair] = disjoin([result[pair], *conditions])
         return _prune(result)
 
     def _compose(self, first: RawPairs, by_source: Index) -> RawPairs:
         both = self.conditions.both
         merged: dict[tuple[int, int], list[Raw]] = defaultdict(list)
-        for (source, middle), condition in first.items():
+        # A middle event may lead on to thousands (po): look at the clock every few sources.
+        for (source, middle), condition in self._paced(first.items(), every=8):
             for target, other in by_source.get(middle, ()):
                 merged[(source, target)].append(both(condition, other))
         return self._disjoin_each(merged)
@@ -446,7 +467,7 @@ class RelationEncoder:
         return _prune(
             {
                 pair: conditions[0] if len(conditions) == 1 else disjoin(conditions)
-                for pair, conditions in merged.items()
+                for pair, conditions in self._paced(merged.items())
             }
         )
 
@@ -456,6 +477,7 @@ class RelationEncoder:
         closure: dict[tuple[int, int], Raw] = dict(relation)
         nodes = sorted({event for pair in relation for event in pair})
         for middle in nodes:
+            check_deadline(self.deadline, Phase.RELATIONS)
             into = [(a, c) for (a, b), c in closure.items() if b == middle]
             out = [(b, c) for (a, b), c in closure.items() if a == middle]
             for source, first in into:
@@ -473,14 +495,14 @@ class RelationEncoder:
         """Constraints saying `axiom` holds."""
         negate = self.conditions.negate
         if axiom.kind is AxiomKind.EMPTY:
-            return [
-                as_bool(negate(c)) for c in self._pairs(axiom.relation).values() if c is not False
-            ]
+            conditions = self._paced(self._pairs(axiom.relation).values(), every=64)
+            return [as_bool(negate(c)) for c in conditions if c is not False]
         relation = axiom.relation
         if axiom.kind is AxiomKind.IRREFLEXIVE:
             inner = _unwrap(relation)
             if not isinstance(inner, rel.Plus):
-                return [as_bool(negate(c)) for (a, b), c in self._pairs(relation).items() if a == b]
+                pairs = self._paced(self._pairs(relation).items(), every=64)
+                return [as_bool(negate(c)) for (a, b), c in pairs if a == b]
             relation = inner.relation
         relation = _drop_closures(relation)
         coherence = self._coherence(relation)
@@ -507,7 +529,8 @@ class RelationEncoder:
         execution, conditions = self.execution, self.conditions
         clock = {**execution.clocks, **execution.source_clocks}
         constraints: list[z3.BoolRef] = []
-        for (a, b), condition in self._union(self._pairs(leaf) for leaf in order).items():
+        union = self._union(self._pairs(leaf) for leaf in order)
+        for (a, b), condition in self._paced(union.items(), every=64):
             if a == b:
                 constraints.append(as_bool(conditions.negate(condition)))
                 continue
@@ -526,7 +549,8 @@ class RelationEncoder:
         constraints: list[z3.BoolRef] = []
         edges: list[tuple[tuple[int, int], Cond]] = []
         static: list[tuple[int, int]] = []
-        for (a, b), condition in self._pairs(relation).items():
+        # Each edge makes Z3 terms of its condition: look at the clock every few.
+        for (a, b), condition in self._paced(self._pairs(relation).items(), every=64):
             if condition is False:
                 continue
             if a == b:
@@ -535,10 +559,11 @@ class RelationEncoder:
                 static.append((a, b))
             else:
                 edges.append(((a, b), conditions.term(condition)))
-        for a, b in reduce_static(static, self.facts):
+        check_deadline(self.deadline, Phase.RELATIONS)
+        for a, b in self._paced(reduce_static(static, self.facts, self.deadline)):
             edges.append(((a, b), conditions.term(conditions.of_events(a, b))))
         clocks: dict[int, z3.ArithRef] = {}
-        for (a, b), condition in edges:
+        for (a, b), condition in self._paced(edges, every=64):
             for event in (a, b):
                 if event not in clocks:
                     clocks[event] = mk_int(f"{name}(e{event})")

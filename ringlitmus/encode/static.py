@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from ringlitmus.deadline import Deadline, Phase, paced
 from ringlitmus.encode.terms import Cond, all_of, any_of, negation
 from ringlitmus.semantics import EventStructure
 from ringlitmus.symbolic import Guard, conjunct_closure
@@ -208,21 +209,24 @@ class Conditions:
         )
 
 
-def reduce_static(edges: list[Pair], facts: GuardFacts) -> list[Pair]:
+def reduce_static(
+    edges: list[Pair], facts: GuardFacts, deadline: Deadline | None = None
+) -> list[Pair]:
     """Drop a->c where static a->b and b->c exist and b executes whenever a and c do.
 
     By induction on the distance from a to c in program order, the kept edges still order
-    every pair of executing endpoints that any of the edges did.
+    every pair of executing endpoints that any of the edges did. Past `deadline`,
+    CheckTimeoutError (each edge is a few operations on masks as wide as the program).
     """
     successors: dict[int, int] = defaultdict(int)
     predecessors: dict[int, int] = defaultdict(int)
     position = facts.position
-    for a, b in edges:
+    for a, b in paced(edges, deadline, Phase.RELATIONS):
         successors[a] |= 1 << position[b]
         predecessors[b] |= 1 << position[a]
     return [
         (a, c)
-        for a, c in edges
+        for a, c in paced(edges, deadline, Phase.RELATIONS, every=64)
         if not successors[a] & predecessors[c] & (facts.implied_mask(a) | facts.implied_mask(c))
     ]
 

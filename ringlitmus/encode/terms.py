@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import z3
 
+from ringlitmus.deadline import Deadline, Phase, paced
 from ringlitmus.encode.domains import MAX_DOMAIN, Domain, value_set
 from ringlitmus.ir import ArithOp, CmpOp
 from ringlitmus.symbolic import (
@@ -187,10 +188,14 @@ def mk_compare(op: CmpOp, left: Num, right: Num) -> z3.BoolRef:
     return _term(z3.BoolRef, context, made)
 
 
-def assert_all(solver: z3.Solver, constraints: Iterable[z3.BoolRef]) -> None:
-    """`solver.add(*constraints)` without the wrapper's per-constraint sort checks."""
+def assert_all(
+    solver: z3.Solver, constraints: Iterable[z3.BoolRef], deadline: Deadline | None = None
+) -> None:
+    """`solver.add(*constraints)` without the wrapper's per-constraint sort checks; past
+    `deadline`, CheckTimeoutError."""
     context = _context()
-    for constraint in constraints:
+    # A constraint may be large (an at-most-one over every write): look every few.
+    for constraint in paced(constraints, deadline, Phase.ASSERTING, every=64):
         z3.Z3_solver_assert(context.ref(), solver.solver, constraint.as_ast())
 
 

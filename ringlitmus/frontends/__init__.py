@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ringlitmus.deadline import Deadline, Phase, check_deadline
 from ringlitmus.errors import Span, UnsupportedFormatError
 from ringlitmus.frontends.source import read_source, source_lines
 
@@ -42,25 +43,29 @@ HERD_ARCHITECTURES = (
 _HEADER = re.compile(r"(?P<architecture>[A-Za-z][A-Za-z0-9_]*)[ \t]+(?P<name>\S+)[ \t]*")
 
 
-def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
+def parse_file(
+    path: str, defines: Mapping[str, int] | None = None, deadline: Deadline | None = None
+) -> ir.Test:
     """Read `path` (never written) and parse it with the front end its header selects.
 
     `defines` are the command line's `-D NAME=VALUE` constants; only the ring DSL uses them.
+    Past `deadline`, CheckTimeoutError: the ring DSL looks at it as it expands loops and
+    calls, the herd formats (no loops: their size is the file's) after parsing.
     """
     text = read_source(path)
     architecture = herd_architecture(text)
     if architecture == "AArch64":
         from ringlitmus.frontends.aarch64 import parse_aarch64
 
-        return parse_aarch64(text, path)
+        return _checked(parse_aarch64(text, path), deadline)
     if architecture == "X86":
         from ringlitmus.frontends.x86 import parse_x86
 
-        return parse_x86(text, path)
+        return _checked(parse_x86(text, path), deadline)
     if architecture == "C":
         from ringlitmus.frontends.c import parse_c
 
-        return parse_c(text, path)
+        return _checked(parse_c(text, path), deadline)
     if architecture is not None:
         line, column, source_line = _header_position(text)
         raise UnsupportedFormatError(
@@ -71,7 +76,12 @@ def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
         )
     from ringlitmus.frontends.ring import parse_ring
 
-    return parse_ring(text, path, dict(defines or {}))
+    return parse_ring(text, path, dict(defines or {}), deadline)
+
+
+def _checked(test: ir.Test, deadline: Deadline | None) -> ir.Test:
+    check_deadline(deadline, Phase.PARSING)
+    return test
 
 
 def herd_architecture(text: str) -> str | None:

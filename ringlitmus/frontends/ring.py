@@ -18,6 +18,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
 from ringlitmus import ir
+from ringlitmus.deadline import Deadline, Phase, check_deadline
 from ringlitmus.errors import (
     DuplicateNameError,
     DuplicateThreadError,
@@ -81,16 +82,23 @@ _PRELUDE_ITEMS = (
 _LEADING_COMMENTS = re.compile(r"\A(?:[ \t]*(?:#|//)[^\n]*\n|[ \t]*\n)*")
 
 
-def parse_ring(text: str, file: str, defines: Mapping[str, int] | None = None) -> ir.Test:
+def parse_ring(
+    text: str,
+    file: str,
+    defines: Mapping[str, int] | None = None,
+    deadline: Deadline | None = None,
+) -> ir.Test:
     """Parse ring-DSL `text` read from `file` into an ir.Test.
 
     Includes are read relative to `file`'s directory; `defines` (`-D NAME=VALUE`) override
-    number params. Every problem is a LitmusError with a span.
+    number params. Every problem is a LitmusError with a span. Past `deadline` (checked
+    between files and as loops and calls are expanded), CheckTimeoutError.
     """
     loader = _Loader()
     try:
         items = loader.load(text, file, (_identity(file),))
-        return _build_test(file, items, dict(defines or {}), _doc(text))
+        check_deadline(deadline, Phase.PARSING)
+        return _build_test(file, items, dict(defines or {}), _doc(text), deadline)
     except LitmusError as error:
         raise loader.with_source_line(error) from None
 
@@ -197,7 +205,11 @@ def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) ->
 
 
 def _build_test(
-    file: str, items: Sequence[Item], defines: Mapping[str, int], doc: str | None
+    file: str,
+    items: Sequence[Item],
+    defines: Mapping[str, int],
+    doc: str | None,
+    deadline: Deadline | None = None,
 ) -> ir.Test:
     """The Test: declarations, one Program per variant, outcomes and expectations."""
     declarations = declare(items, defines)
@@ -215,7 +227,7 @@ def _build_test(
         names = Names(base.numbers, choices, base.scalars, base.arrays)
         program_threads = []
         for thread in threads:
-            expander = ThreadExpander(thread, names, procedures)
+            expander = ThreadExpander(thread, names, procedures, deadline)
             program_threads.append(expander.expand())
             registers[thread.name][name] = frozenset(expander.registers)
         program = ir.Program(tuple(program_threads), declarations.locations)

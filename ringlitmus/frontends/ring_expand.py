@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ringlitmus import ir
+from ringlitmus.deadline import Deadline, Phase, check_deadline
 from ringlitmus.errors import (
     LitmusError,
     LitmusSyntaxError,
@@ -110,9 +111,15 @@ class ThreadExpander:
     """Expands one thread definition for one variant."""
 
     def __init__(
-        self, definition: ThreadDefinition, names: Names, procedures: Sequence[Procedure]
+        self,
+        definition: ThreadDefinition,
+        names: Names,
+        procedures: Sequence[Procedure],
+        deadline: Deadline | None = None,
     ) -> None:
+        """Past `deadline` (checked at every step), expanding raises CheckTimeoutError."""
         self._definition = definition
+        self._deadline = deadline
         self._procedures = procedures
         self.registers: dict[str, Span | None] = {}
         self._resolver = Resolver(names, self.registers)
@@ -149,6 +156,7 @@ class ThreadExpander:
     def _step(self, span: Span | None) -> None:
         """Count one statement or loop iteration: a thread that never ends expanding is an error."""
         self._steps += 1
+        check_deadline(self._deadline, Phase.EXPANDING)
         if self._steps > MAX_STEPS:
             raise UnsupportedInstructionError(
                 f"thread {self._definition.name} expands to more than {MAX_STEPS} steps", span

@@ -24,12 +24,14 @@ UNKNOWN = "unknown"
 
 @frozen
 class FileReport:
-    """What one input file gave: its parsed test and result, or the error that stopped it."""
+    """What one input file gave: its parsed test and result, or the error that stopped it,
+    or (`unknown`) why nothing about it is known: its time ran out before its outcomes were."""
 
     file: str
     result: TestResult | None = None
     error: LitmusError | None = None
     test: ir.Test | None = None
+    unknown: str | None = None
 
 
 class FileStatus(Enum):
@@ -44,6 +46,8 @@ class FileStatus(Enum):
 def file_status(report: FileReport) -> FileStatus:
     """ERROR if the file could not be checked or a variant has no execution at all, else FAILED
     if any result misses its claim, else UNKNOWN if any could not be decided, else PASSED."""
+    if report.unknown is not None and report.error is None:
+        return FileStatus.UNKNOWN
     if report.error is not None or report.result is None or report.result.error is not None:
         return FileStatus.ERROR
     if any(variant.no_execution for variant in report.result.variants):

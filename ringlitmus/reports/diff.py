@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 from ringlitmus import ir
 from ringlitmus.frozen import frozen
-from ringlitmus.reports import REACHABLE, UNKNOWN, FileReport, FileStatus, verdict_value
+from ringlitmus.reports import (
+    REACHABLE,
+    UNKNOWN,
+    FileReport,
+    FileStatus,
+    file_status,
+    verdict_value,
+)
 from ringlitmus.reports.claims import ClaimChange, ClaimDirection
 
 if TYPE_CHECKING:
@@ -225,10 +232,11 @@ def diff_status(
 ) -> FileStatus:
     """How the diff fares, for the exit code: ERROR if a file could not be checked, else
     FAILED if an outcome claimed unreachable became reachable or a claim was weakened (and
-    not accepted), else UNKNOWN if a side could not decide."""
-    if errors:
+    not accepted), else UNKNOWN if a side could not decide (or a file's --timeout ran out
+    before its outcomes were known)."""
+    if any(file_status(report) is FileStatus.ERROR for report in errors):
         return FileStatus.ERROR
     weakened = diff.claims_changed(ClaimDirection.WEAKENED) and not accept_weakened_claims
     if diff.opens_forbidden or weakened:
         return FileStatus.FAILED
-    return FileStatus.UNKNOWN if diff.count(Change.UNKNOWN) else FileStatus.PASSED
+    return FileStatus.UNKNOWN if errors or diff.count(Change.UNKNOWN) else FileStatus.PASSED

@@ -209,8 +209,15 @@ def build_diff_document(
         "summary": summary,
         "changes": [_change_entry(diff, change) for change in diff.changes],
         "claims": [_claim_entry(claim) for claim in diff.claims],
-        "errors": [error_entry(report.error, report.file) for report in errors],
+        "errors": [_error(report) for report in errors],
     }
+
+
+def _error(report: FileReport) -> dict[str, Any]:
+    """Why a file is left out: its error, or the timeout that stopped it before its outcomes."""
+    if report.error is None and report.unknown is not None:
+        return {"message": report.unknown, "file": report.file, "line": None, "column": None}
+    return error_entry(report.error, report.file)
 
 
 def render_diff_json(

@@ -9,7 +9,9 @@ The shape is a contract (issue 3, extended by issue 7); later issues add keys, n
                                    "execution", "reason"}], "states", "states_complete",
                      "herd" (herd files only): {"verdict", "observation", "validation"}}]}]}
 
-A file that could not be read or parsed has `test` and `format` null and no variants.
+A file that could not be read or parsed has `test` and `format` null and no variants. A file
+whose `--timeout` ran out before its outcomes were known (while parsing) has those, `error`
+null and `"unknown": REASON`.
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ def render_json(reports: Iterable[FileReport], version: str, model: str) -> str:
 def file_entry(report: FileReport) -> dict[str, Any]:
     """One element of `results`."""
     result = report.result
+    if result is None and report.unknown is not None and report.error is None:
+        # Its time ran out before its outcomes were known: nothing is wrong with the file.
+        return {
+            "file": report.file,
+            "test": None,
+            "format": None,
+            "error": None,
+            "variants": [],
+            "unknown": report.unknown,
+        }
     if result is None:
         return {
             "file": report.file,

@@ -79,7 +79,9 @@ def _suite(report: FileReport, version: str) -> ElementTree.Element:
     if report.result is not None:
         properties += [("test", report.result.test), ("format", report.result.format)]
     _properties(suite, properties)
-    if report.error is not None or report.result is None:
+    if report.result is None and report.unknown is not None and report.error is None:
+        cases.append(_unknown_case(report, classname))
+    elif report.error is not None or report.result is None:
         cases.append(_error_case(report, classname))
     else:
         several = _several_variants(report.result)
@@ -153,6 +155,17 @@ def _outcome_line(test: ir.Test | None, name: str) -> int | None:
         if outcome.name == name and outcome.span is not None:
             return outcome.span.line
     return None
+
+
+def _unknown_case(report: FileReport, classname: str) -> ElementTree.Element:
+    """A file whose time ran out before its outcomes were known: skipped, with the reason."""
+    case = ElementTree.Element(
+        "testcase", classname=classname, name=_xml(PurePath(report.file).name)
+    )
+    case.set("file", _xml(report.file))
+    case.set("time", "0.000")
+    ElementTree.SubElement(case, "skipped", message=_xml(f"unknown: {report.unknown}"))
+    return case
 
 
 def _error_case(report: FileReport, classname: str) -> ElementTree.Element:

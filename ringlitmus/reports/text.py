@@ -46,6 +46,9 @@ def render_result(console: Console, report: FileReport, show_states: bool = Fals
     """The table, the witnesses worth reading, the states if asked, and a summary line."""
     result = report.result
     if result is None:
+        if report.unknown is not None:  # stopped before its outcomes were known
+            note = Text(f"? {report.file}: unknown: {report.unknown}")
+            console.print(Text("\n").join([note, summary_line(report)]), soft_wrap=True)
         return
     console.print(Text(f"{result.test}  {result.file}", style="bold"), soft_wrap=True)
     console.print(result_table(result))
@@ -191,6 +194,8 @@ def summary_line(report: FileReport) -> Text:
     line = Text(status.value.upper(), style=_STATUS_STYLES[status])
     if report.result is None:
         line.append(f" {report.file}")
+        if report.unknown is not None:
+            line.append(f": {report.unknown}")
         return line
     outcomes = [o for variant in report.result.variants for o in variant.outcomes]
     passed = sum(1 for outcome in outcomes if outcome.ok is True)
@@ -218,7 +223,9 @@ def render_summary(console: Console, reports: Sequence[FileReport], seconds: flo
 
 def summary_text(reports: Sequence[FileReport], seconds: float) -> str:
     """`3 files, 5 outcomes, 3 ok, 1 failed, 1 unknown, 1 error in 2.4 s`: outcomes count
-    every outcome of every variant; an error is a file that could not be read or checked."""
+    every outcome of every variant, and a file whose time ran out before its outcomes were
+    known counts as one unknown outcome; an error is a file that could not be read or
+    checked."""
     outcomes = [
         outcome
         for report in reports
@@ -229,9 +236,11 @@ def summary_text(reports: Sequence[FileReport], seconds: float) -> str:
     ok = sum(1 for outcome in outcomes if outcome.ok is True)
     failed = sum(1 for outcome in outcomes if outcome.ok is False)
     errors = sum(1 for report in reports if file_status(report) is FileStatus.ERROR)
+    stopped = sum(1 for report in reports if report.result is None and report.unknown)
+    total = len(outcomes) + stopped
     return (
-        f"{_count(len(reports), 'file')}, {_count(len(outcomes), 'outcome')}, {ok} ok, "
-        f"{failed} failed, {len(outcomes) - ok - failed} unknown, {_count(errors, 'error')} "
+        f"{_count(len(reports), 'file')}, {_count(total, 'outcome')}, {ok} ok, "
+        f"{failed} failed, {total - ok - failed} unknown, {_count(errors, 'error')} "
         f"in {seconds:.1f} s"
     )
 

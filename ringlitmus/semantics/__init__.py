@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from ringlitmus import ir
+from ringlitmus.deadline import Deadline
 from ringlitmus.semantics.events import (
     ADDRESS_BASE,
     ADDRESS_GAP,
@@ -49,12 +50,15 @@ __all__ = [
 
 
 def build_event_structure(
-    program: ir.Program, observed: Mapping[str, Collection[str]] | None = None
+    program: ir.Program,
+    observed: Mapping[str, Collection[str]] | None = None,
+    deadline: Deadline | None = None,
 ) -> EventStructure:
     """Run every thread symbolically and collect its events and static relations.
 
     `observed` maps a thread's name to the registers whose final values will be asked for
-    (`final_registers` holds only those); None keeps every register's final value.
+    (`final_registers` holds only those); None keeps every register's final value. Past
+    `deadline` it raises CheckTimeoutError.
     """
     bases, cells = layout_locations(program)
     structure = EventStructure(
@@ -73,5 +77,5 @@ def build_event_structure(
     for index, thread in enumerate(program.threads):
         structure.thread_events.append([])
         registers = None if observed is None else observed.get(thread.name, ())
-        ThreadRunner(structure, index, thread, bases, registers).run()
+        ThreadRunner(structure, index, thread, bases, registers, deadline).run()
     return structure

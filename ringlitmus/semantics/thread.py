@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from ringlitmus import ir
+from ringlitmus.deadline import Deadline, Phase, check_deadline
 from ringlitmus.errors import Span, UnsupportedInstructionError
 from ringlitmus.semantics.accesses import CtrlRow, MemoryAccesses
 from ringlitmus.semantics.events import (
@@ -42,8 +43,10 @@ class ThreadRunner(MemoryAccesses):
         thread: ir.Thread,
         bases: dict[str, int],
         observed: Collection[str] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
-        """`observed`: the registers whose final values the test reads (None: every one)."""
+        """`observed`: the registers whose final values the test reads (None: every one);
+        `deadline`: when to stop (CheckTimeoutError), checked at every instruction."""
         self.structure = structure
         self.index = index
         self.thread = thread
@@ -63,6 +66,7 @@ class ThreadRunner(MemoryAccesses):
         self.conjunctions: dict[tuple[int, int], tuple[Guard, Guard, Guard]] = {}
         self.closures: dict[Guard, frozenset[Guard]] = {}
         self.observed = observed
+        self.deadline = deadline
         # Registers nothing reads after a label are not merged there (liveness.py).
         self.live_after = None if observed is None else live_after_labels(thread, observed)
 
@@ -116,6 +120,7 @@ class ThreadRunner(MemoryAccesses):
 
     def run(self) -> None:
         for position, instruction in enumerate(self.thread.instructions):
+            check_deadline(self.deadline, Phase.SYMBOLIC_EXECUTION)
             if isinstance(instruction, ir.Label):
                 self.join(instruction.name)
                 continue

@@ -27,7 +27,9 @@ def ring_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str
     """Replace the ring front end by a recorder, so dispatch is tested on its own."""
     calls: list[tuple[str, str, dict[str, int]]] = []
 
-    def parse_ring(text: str, file: str, defines: Mapping[str, int]) -> ir.Test:
+    def parse_ring(
+        text: str, file: str, defines: Mapping[str, int], deadline: object = None
+    ) -> ir.Test:
         calls.append((text, file, dict(defines)))
         return ir.Test(file, "recorded", ir.Format.RING, (), ())
 
