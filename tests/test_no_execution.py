@@ -120,7 +120,9 @@ def test_when_existence_cannot_be_decided_unreachable_becomes_unknown(
 ) -> None:
     unreachable = OutcomeResult("P", ir.OutcomeKind.FORBIDDEN, Verdict.UNREACHABLE, None, True)
     reachable = OutcomeResult("Q", ir.OutcomeKind.ALLOWED, Verdict.REACHABLE, None, True)
-    monkeypatch.setattr(outcomes, "decide", lambda _: Decision(Verdict.UNKNOWN, reason="timeout"))
+    monkeypatch.setattr(
+        outcomes, "decide", lambda _, **__: Decision(Verdict.UNKNOWN, reason="timeout")
+    )
     results, empty = outcomes._require_executions((unreachable, reachable), None, None, False)
     assert not empty
     assert results[0].status is Verdict.UNKNOWN and results[0].ok is None
@@ -130,7 +132,7 @@ def test_when_existence_cannot_be_decided_unreachable_becomes_unknown(
 
 def test_no_state_found_asks_whether_any_execution_exists(monkeypatch: pytest.MonkeyPatch) -> None:
     allowed = OutcomeResult("Q", ir.OutcomeKind.ALLOWED, Verdict.UNKNOWN, None, None)
-    monkeypatch.setattr(outcomes, "decide", lambda _: Decision(Verdict.UNREACHABLE))
+    monkeypatch.setattr(outcomes, "decide", lambda _, **__: Decision(Verdict.UNREACHABLE))
     results, empty = outcomes._require_executions((allowed,), None, (), True)
     assert empty and results[0].reason is not None
     assert results[0].reason.startswith(f"{NO_EXECUTION}: the program and its filter admit")
