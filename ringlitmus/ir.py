@@ -273,6 +273,8 @@ class Rmw:
     zero-register destination). `operand` is the value written (SWP, CAS) or combined (LDADD...);
     `expected` is CAS's compare value; a CAS that fails performs only its read.
     `fully_ordered` is Linux's value-returning xchg(), cmpxchg(), atomic_*_return() (LKMM's MB).
+    `old_from_read`: `dest` always takes the value read (C's cmpxchg(), herd's
+    `linux_cmpexch`), where a successful AArch64 CAS may write Rs from its own input.
     """
 
     op: RmwOp
@@ -284,6 +286,7 @@ class Rmw:
     release: bool = False
     span: Span | None = field(default=None, compare=False)
     fully_ordered: bool = False
+    old_from_read: bool = False
 
 
 @frozen

@@ -258,6 +258,7 @@ class Translator:
                 release=annotation is Annotation.RELEASE,
                 fully_ordered=annotation is Annotation.MB,
                 span=call.span,
+                old_from_read=True,
             )
         )
         return old

@@ -306,7 +306,7 @@ class MemoryAccesses:
             guard = conjoin(guard, cmp(CmpOp.NE, old, unless.value))
         new_value, new_deps, new_pick = self.rmw_value(instruction.op, old, operand, read.id)
         loaded = self.loaded(read, address)
-        if compared is not None:
+        if compared is not None and not instruction.old_from_read:
             loaded = self.cas_result(position, old, compared, loaded)
         if guard is not False:
             write_tags = {Tag.RMW, Tag.RELEASE} if instruction.release else {Tag.RMW}
