@@ -6,8 +6,7 @@ times its ordering suffixes (`atomic_fetch_add_acquire(V,X)` is `__atomic_fetch_
 depends on, follows herd's C semantics (herd/CSem.ml): `*_return` and `fetch_*` values depend
 on the read; `*_and_test` and `add_negative` compare the new value (`== 0`, `< 0`) as C does,
 so they depend on it too; atomic_add_unless() returns whether it added, from the read.
-atomic_long_t's API is the same table under `atomic_long_` (the kernel maps it onto atomic_t or
-atomic64_t, with the same ordering); herd's linux-kernel.def has no such lines.
+c_calls.py adds atomic_long_t's API, the same table under `atomic_long_`.
 """
 
 from __future__ import annotations

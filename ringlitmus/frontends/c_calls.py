@@ -72,4 +72,15 @@ def _accesses() -> dict[str, Primitive]:
     return table
 
 
-CALLS: CallTable = {**_accesses(), **ATOMICS}
+def _with_long_forms(table: dict[str, Primitive]) -> dict[str, Primitive]:
+    """`atomic_long_X` for every `atomic_X`: the kernel maps atomic_long_t's API onto atomic_t
+    or atomic64_t with the same ordering (herd's .def has no such lines)."""
+    long_forms = {
+        f"atomic_long_{name.removeprefix('atomic_')}": primitive
+        for name, primitive in table.items()
+        if name.startswith("atomic_")
+    }
+    return {**table, **long_forms}
+
+
+CALLS: CallTable = _with_long_forms({**_accesses(), **ATOMICS})

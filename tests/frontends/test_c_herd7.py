@@ -67,3 +67,16 @@ def test_every_macro_of_linux_kernel_def_is_known() -> None:
         arity = len([argument for argument in arguments.split(",") if argument.strip()])
         assert name in CALLS, name
         assert CALLS[name].arity == arity, name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in CASES if "atomic_" in path.read_text()],
+    ids=lambda path: path.name,
+)
+def test_atomic_long_forms_are_the_atomic_forms(path: Path, tmp_path: Path) -> None:
+    """herd's .def has no atomic_long_*: each is its atomic_* form, as in the kernel."""
+    long_forms = tmp_path / path.name
+    long_forms.write_text(path.read_text().replace("atomic_", "atomic_long_"))
+    assert "atomic_long_" in long_forms.read_text()
+    assert _ours(long_forms) == _ours(path)
