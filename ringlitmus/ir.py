@@ -344,13 +344,19 @@ class LocationDecl:
 
 @frozen
 class Thread:
-    """One hardware thread: a name (`P0`, `CPU1`), a description, initial registers, code."""
+    """One hardware thread: a name (`P0`, `CPU1`), a description, initial registers, code.
+
+    `statements`: for each instruction, the source statement it belongs to. herd puts no
+    program order between the accesses of one C statement (`r = READ_ONCE(*x) + READ_ONCE(*y)`
+    is one instruction to herd, several here); empty: each instruction is its own statement.
+    """
 
     name: str
     instructions: tuple[Instruction, ...]
     registers: tuple[tuple[str, Expr], ...] = ()
     description: str | None = None
     span: Span | None = field(default=None, compare=False)
+    statements: tuple[int, ...] = ()
 
 
 @frozen

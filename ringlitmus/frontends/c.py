@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from lark import Lark, Token, v_args
@@ -66,11 +67,16 @@ def parse_c(text: str, file: str) -> ir.Test:
     tree = parse_text(_parser(), text, file, _WORDS)
     parts: HerdParts[CFunction] = HerdParts(file, ir.Format.C, lambda _: ())
 
+    statements: dict[str, tuple[int, ...]] = {}
+
     def translate(function: CFunction) -> tuple[ir.Instruction, ...]:
         registers = frozenset(
             name for index, name, _, _ in parts.registers if f"P{index}" == function.name
         )
-        return translate_function(function, parts.locations, CALLS, registers)
+        code, statements[function.name] = translate_function(
+            function, parts.locations, CALLS, registers
+        )
+        return code
 
     parts.translate = translate
     c = _CTransformer(file, parts)
@@ -78,7 +84,20 @@ def parse_c(text: str, file: str) -> ir.Test:
     def one_row_of_functions() -> None:
         parts.rows = [(tuple((function,) for function in c.functions), parts.span)]
 
-    return read_herd_test(text, tree, c, one_row_of_functions)
+    return _with_statements(read_herd_test(text, tree, c, one_row_of_functions), statements)
+
+
+def _with_statements(test: ir.Test, statements: dict[str, tuple[int, ...]]) -> ir.Test:
+    """`test` with each thread's C statements (ir.Thread.statements)."""
+    variants = []
+    for variant in test.variants:
+        threads = tuple(
+            dataclasses.replace(thread, statements=statements[thread.name])
+            for thread in variant.program.threads
+        )
+        program = dataclasses.replace(variant.program, threads=threads)
+        variants.append(dataclasses.replace(variant, program=program))
+    return dataclasses.replace(test, variants=tuple(variants))
 
 
 @functools.cache

@@ -82,15 +82,15 @@ def translate_function(
     locations: LocationTable,
     calls: CallTable,
     registers: frozenset[str] = frozenset(),
-) -> tuple[ir.Instruction, ...]:
-    """The IR instructions of one thread's function.
+) -> tuple[tuple[ir.Instruction, ...], tuple[int, ...]]:
+    """The IR instructions of one thread's function, and the C statement of each (ir.Thread).
 
     `registers`: the thread's registers the init block gives a value (`1:r2=b;`).
     """
     translator = Translator(set(function.parameters), locations, calls, set(registers))
     for statement in function.body:
         translator.statement(statement)
-    return tuple(translator.code)
+    return tuple(translator.code), tuple(translator.statements)
 
 
 @dataclass
@@ -102,12 +102,23 @@ class Translator:
     calls: CallTable
     locals: set[str] = field(default_factory=set)
     code: list[ir.Instruction] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    _statement: int = 0
+    _statement_numbers: count[int] = field(default_factory=count)
     _temporaries: count[int] = field(default_factory=count)
     _labels: count[int] = field(default_factory=count)
+
+    def emit(self, instruction: ir.Instruction) -> None:
+        """Append `instruction`, as part of the statement being translated."""
+        self.code.append(instruction)
+        self.statements.append(self._statement)
 
     # ----------------------------------------------------------------- statements
 
     def statement(self, statement: CStatement) -> None:
+        # herd gives each statement one place in program order, all its accesses included;
+        # an `if`'s arms are statements of their own.
+        self._statement = next(self._statement_numbers)
         if isinstance(statement, CDeclaration):
             self.locals.add(statement.name)
             if statement.value is not None:
@@ -119,7 +130,7 @@ class Translator:
         elif isinstance(statement, CPlainStore):
             address = self.value(statement.pointer)
             value = self.value(statement.value)
-            self.code.append(ir.Store(address, value, Ordering.UNMARKED, span=statement.span))
+            self.emit(ir.Store(address, value, Ordering.UNMARKED, span=statement.span))
         elif isinstance(statement, CCallStatement):
             self.call(statement.call, None)
         else:
@@ -129,7 +140,7 @@ class Translator:
         if isinstance(value, CCall):
             self.call(value, dest)
         else:
-            self.code.append(ir.Assign(dest, self.value(value), span))
+            self.emit(ir.Assign(dest, self.value(value), span))
 
     def if_statement(self, statement: CIf) -> None:
         number = next(self._labels)
@@ -137,16 +148,16 @@ class Translator:
         last = end if statement.otherwise else otherwise
         condition = self.condition(statement.condition)
         negated = ir.BoolOp(ir.BoolOpKind.NOT, (condition,))
-        self.code.append(ir.Branch(negated, otherwise, statement.span, ctrl_until=last))
+        self.emit(ir.Branch(negated, otherwise, statement.span, ctrl_until=last))
         for inner in statement.then:
             self.statement(inner)
         if statement.otherwise:
-            self.code.append(ir.Branch(None, end, statement.span))
-        self.code.append(ir.Label(otherwise, statement.span))
+            self.emit(ir.Branch(None, end, statement.span))
+        self.emit(ir.Label(otherwise, statement.span))
         if statement.otherwise:
             for inner in statement.otherwise:
                 self.statement(inner)
-            self.code.append(ir.Label(end, statement.span))
+            self.emit(ir.Label(end, statement.span))
 
     # ----------------------------------------------------------------- expressions
 
@@ -170,7 +181,7 @@ class Translator:
         if isinstance(expr, CDereference):
             dest = self.temporary()
             address = self.value(expr.pointer)
-            self.code.append(ir.Load(dest, address, Ordering.UNMARKED, span=expr.span))
+            self.emit(ir.Load(dest, address, Ordering.UNMARKED, span=expr.span))
             return ir.Reg(dest)
         if isinstance(expr, CArithmetic):
             return ir.BinOp(expr.op, self.value(expr.left), self.value(expr.right))
@@ -184,7 +195,7 @@ class Translator:
 
     def truth_value(self, dest: str, condition: ir.Condition, span: Span | None) -> None:
         """`dest = condition` as 1 or 0, depending on the condition's operands (herd's `Op`)."""
-        self.code.append(
+        self.emit(
             ir.Select(dest, condition, ir.Const(1), ir.Const(0), span, condition_is_data=True)
         )
 
@@ -225,13 +236,13 @@ class Translator:
         primitive.build(self, call, dest)
 
     def load(self, call: CCall, dest: str | None, address: ir.Expr, ordering: Ordering) -> None:
-        self.code.append(ir.Load(dest, address, ordering, span=call.span))
+        self.emit(ir.Load(dest, address, ordering, span=call.span))
 
     def store(self, call: CCall, address: ir.Expr, value: ir.Expr, ordering: Ordering) -> None:
-        self.code.append(ir.Store(address, value, ordering, span=call.span))
+        self.emit(ir.Store(address, value, ordering, span=call.span))
 
     def fence(self, call: CCall, kind: FenceKind) -> None:
-        self.code.append(ir.Fence(kind, call.span))
+        self.emit(ir.Fence(kind, call.span))
 
     def rmw(
         self,
@@ -247,7 +258,7 @@ class Translator:
         """An atomic RMW with the .def's `annotation`; the register holding the old value
         (None when `returns` is false: herd's NORETURN, whose read orders less)."""
         old = self.temporary() if returns else None
-        self.code.append(
+        self.emit(
             ir.Rmw(
                 op,
                 old,
@@ -266,4 +277,4 @@ class Translator:
     def assign_expr(self, dest: str | None, value: ir.Expr, span: Span | None) -> None:
         """`dest = value`, unless the value is dropped."""
         if dest is not None:
-            self.code.append(ir.Assign(dest, value, span))
+            self.emit(ir.Assign(dest, value, span))

@@ -96,6 +96,7 @@ class MemoryAccesses:
             tags,
             fence,
             span,
+            self.thread.statements[position] if self.thread.statements else position,
         )
         row = self.ctrl_row(event.guard)
         for source, condition in row.ctrl:
