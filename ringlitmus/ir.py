@@ -32,8 +32,10 @@ class Ordering(Enum):
 class FenceKind(Enum):
     """Barriers. DMB and DSB are one kind each: a litmus test cannot tell them apart.
 
-    MFENCE is X86's; BEFORE_ATOMIC and AFTER_ATOMIC are Linux's smp_mb__before_atomic() and
-    smp_mb__after_atomic() (Linux's smp_mb/rmb/wmb are the DMB kinds they compile to on arm64).
+    MFENCE is X86's; BEFORE_ATOMIC, AFTER_ATOMIC, AFTER_SPINLOCK, AFTER_UNLOCK_LOCK and BARRIER
+    are Linux's smp_mb__before_atomic(), smp_mb__after_atomic(), smp_mb__after_spinlock(),
+    smp_mb__after_unlock_lock() and barrier() (Linux's smp_mb/rmb/wmb are the DMB kinds they
+    compile to on arm64).
     Each model gives meaning to the kinds it knows (see models/).
     """
 
@@ -44,6 +46,9 @@ class FenceKind(Enum):
     MFENCE = "mfence"
     BEFORE_ATOMIC = "smp_mb__before_atomic"
     AFTER_ATOMIC = "smp_mb__after_atomic"
+    AFTER_SPINLOCK = "smp_mb__after_spinlock"
+    AFTER_UNLOCK_LOCK = "smp_mb__after_unlock_lock"
+    BARRIER = "barrier"
 
 
 class ArithOp(Enum):
@@ -78,7 +83,11 @@ class BoolOpKind(Enum):
 
 
 class RmwOp(Enum):
-    """Single-copy atomic read-modify-write instructions (ARMv8.1 LSE; X86's XCHG, LOCK ADD...)."""
+    """Single-copy atomic read-modify-write instructions (ARMv8.1 LSE; X86's XCHG, LOCK ADD...).
+
+    AND is Linux's atomic_and(); ADD_UNLESS is atomic_add_unless(): it adds `operand` unless
+    the old value is `expected`, and then performs only its read (like a failed CAS).
+    """
 
     SWP = "swp"
     CAS = "cas"
@@ -86,6 +95,8 @@ class RmwOp(Enum):
     CLR = "clr"
     EOR = "eor"
     SET = "set"
+    AND = "and"
+    ADD_UNLESS = "add-unless"
 
 
 class OutcomeKind(Enum):
@@ -217,13 +228,18 @@ class Assign:
 
 @frozen
 class Select:
-    """`dest = condition ? if_true : if_false` (CSEL): the condition is a pick dependency."""
+    """`dest = condition ? if_true : if_false` (CSEL): the condition is a pick dependency.
+
+    `condition_is_data`: the condition's inputs flow into the value as data, as in C's
+    `r = (a != 0)`, which herd evaluates like `r = a + 0` (herd's C semantics, `Op`).
+    """
 
     dest: str
     condition: Condition
     if_true: Expr
     if_false: Expr
     span: Span | None = field(default=None, compare=False)
+    condition_is_data: bool = False
 
 
 @frozen
@@ -257,6 +273,8 @@ class Rmw:
     zero-register destination). `operand` is the value written (SWP, CAS) or combined (LDADD...);
     `expected` is CAS's compare value; a CAS that fails performs only its read.
     `fully_ordered` is Linux's value-returning xchg(), cmpxchg(), atomic_*_return() (LKMM's MB).
+    `old_from_read`: `dest` always takes the value read (C's cmpxchg(), herd's
+    `linux_cmpexch`), where a successful AArch64 CAS may write Rs from its own input.
     """
 
     op: RmwOp
@@ -268,6 +286,7 @@ class Rmw:
     release: bool = False
     span: Span | None = field(default=None, compare=False)
     fully_ordered: bool = False
+    old_from_read: bool = False
 
 
 @frozen
@@ -280,11 +299,17 @@ class Fence:
 
 @frozen
 class Branch:
-    """Jump forward to `target` when `condition` holds (None: always). Control dependency source."""
+    """Jump forward to `target` when `condition` holds (None: always). Control dependency source.
+
+    `ctrl_until`: the condition orders only the events before this label (C's `if`, whose
+    control dependencies herd gives to the events of its arms, not to those after it);
+    None: every po-later event (a branch instruction's, as in herd's `ctrl = ...; [BR]; po`).
+    """
 
     condition: Condition | None
     target: str
     span: Span | None = field(default=None, compare=False)
+    ctrl_until: str | None = None
 
 
 @frozen
@@ -319,13 +344,19 @@ class LocationDecl:
 
 @frozen
 class Thread:
-    """One hardware thread: a name (`P0`, `CPU1`), a description, initial registers, code."""
+    """One hardware thread: a name (`P0`, `CPU1`), a description, initial registers, code.
+
+    `statements`: for each instruction, the source statement it belongs to. herd puts no
+    program order between the accesses of one C statement (`r = READ_ONCE(*x) + READ_ONCE(*y)`
+    is one instruction to herd, several here); empty: each instruction is its own statement.
+    """
 
     name: str
     instructions: tuple[Instruction, ...]
     registers: tuple[tuple[str, Expr], ...] = ()
     description: str | None = None
     span: Span | None = field(default=None, compare=False)
+    statements: tuple[int, ...] = ()
 
 
 @frozen

@@ -242,9 +242,9 @@ class ProgramOrder:
     """po, as each event's successors and predecessors, made when first asked for.
 
     po is quadratic in a thread's length, and most uses need only the successors of a few
-    events (`[A];po`) or the predecessors of a few (`po;[L]`). It orders instructions: the read
-    and write of one RMW are not po-related (herd relates them by iico instead), else lws;si
-    would make every RMW a cycle.
+    events (`[A];po`) or the predecessors of a few (`po;[L]`). It orders statements (each
+    instruction is one, but for C: see ir.Thread): the read and write of one RMW are not
+    po-related (herd relates them by iico instead), else lws;si would make every RMW a cycle.
     """
 
     def __init__(self, structure: EventStructure, conditions: Conditions) -> None:
@@ -269,11 +269,11 @@ class ProgramOrder:
 
     def _related(self, event: int, others: list[int], forward: bool) -> list[tuple[int, Raw]]:
         events_of = self.structure.events
-        instruction = events_of[event].instruction
+        statement = events_of[event].statement
         of_events = self.conditions.of_events
         related = []
         for other in others:
-            if events_of[other].instruction == instruction:
+            if events_of[other].statement == statement:
                 continue
             condition = of_events(event, other) if forward else of_events(other, event)
             if condition is not False:
@@ -305,7 +305,7 @@ class ProgramOrder:
         events_of = self.structure.events
         for index, first in enumerate(group):
             for second in group[index + 1 :]:
-                if events_of[first].instruction == events_of[second].instruction:
+                if events_of[first].statement == events_of[second].statement:
                     continue
                 condition = self.conditions.both(
                     self.conditions.of_events(first, second), same_address(first, second)

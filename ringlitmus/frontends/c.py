@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from lark import Lark, Token, v_args
@@ -9,7 +10,9 @@ from lark.tree import Meta
 
 from ringlitmus import ir
 from ringlitmus.frontends.build import parse_integer, parse_text
-from ringlitmus.frontends.c_code import (
+from ringlitmus.frontends.c_calls import CALLS
+from ringlitmus.frontends.c_code import translate_function
+from ringlitmus.frontends.c_syntax import (
     CAddressOf,
     CArithmetic,
     CAssignment,
@@ -26,7 +29,6 @@ from ringlitmus.frontends.c_code import (
     CName,
     CPlainStore,
     CStatement,
-    translate_function,
 )
 from ringlitmus.frontends.grammars import open_grammar
 from ringlitmus.frontends.herd_format import (
@@ -52,6 +54,7 @@ _ARITHMETIC = {
     "|": ir.ArithOp.OR,
     "^": ir.ArithOp.XOR,
     "%": ir.ArithOp.MOD,
+    "*": ir.ArithOp.MUL,
 }
 
 
@@ -63,13 +66,38 @@ def parse_c(text: str, file: str) -> ir.Test:
     """
     tree = parse_text(_parser(), text, file, _WORDS)
     parts: HerdParts[CFunction] = HerdParts(file, ir.Format.C, lambda _: ())
-    parts.translate = lambda function: translate_function(function, parts.locations)
+
+    statements: dict[str, tuple[int, ...]] = {}
+
+    def translate(function: CFunction) -> tuple[ir.Instruction, ...]:
+        registers = frozenset(
+            name for index, name, _, _ in parts.registers if f"P{index}" == function.name
+        )
+        code, statements[function.name] = translate_function(
+            function, parts.locations, CALLS, registers
+        )
+        return code
+
+    parts.translate = translate
     c = _CTransformer(file, parts)
 
     def one_row_of_functions() -> None:
         parts.rows = [(tuple((function,) for function in c.functions), parts.span)]
 
-    return read_herd_test(text, tree, c, one_row_of_functions)
+    return _with_statements(read_herd_test(text, tree, c, one_row_of_functions), statements)
+
+
+def _with_statements(test: ir.Test, statements: dict[str, tuple[int, ...]]) -> ir.Test:
+    """`test` with each thread's C statements (ir.Thread.statements)."""
+    variants = []
+    for variant in test.variants:
+        threads = tuple(
+            dataclasses.replace(thread, statements=statements[thread.name])
+            for thread in variant.program.threads
+        )
+        program = dataclasses.replace(variant.program, threads=threads)
+        variants.append(dataclasses.replace(variant, program=program))
+    return dataclasses.replace(test, variants=tuple(variants))
 
 
 @functools.cache
@@ -100,6 +128,12 @@ class _CTransformer(HerdTransformer[CFunction]):
             self._parts.locations.declare(str(name), initial, span)
         else:
             self._parts.locations.mention(str(name), span)
+
+    @v_args(meta=True)
+    def c_init_register(self, meta: Meta, children: list[object]) -> None:
+        """`1:r2=b;`, `0:r0 = 1;`: a register's initial value (as herd's `0:X1=x`)."""
+        tokens = [child for child in children if not isinstance(child, _Type)]
+        self.init_register(meta, tokens)  # type: ignore[arg-type]
 
     @v_args(meta=True)
     def init_integer(self, meta: Meta, tokens: list[Token]) -> ir.Const:
@@ -134,7 +168,7 @@ class _CTransformer(HerdTransformer[CFunction]):
         span = self._span(name)
         self._parts.threads.append((str(name), span))
         names = tuple(parameter for parameter in parameters if isinstance(parameter, str))
-        self.functions.append(CFunction(names, body, span))
+        self.functions.append(CFunction(str(name), names, body, span))
 
     def block(self, statements: list[CStatement | tuple[CStatement, ...] | None]) -> tuple:  # type: ignore[type-arg]
         """`{ ... }`: nested blocks flatten (C scopes do not matter to registers here)."""
@@ -262,8 +296,10 @@ class _CTransformer(HerdTransformer[CFunction]):
         return CArithmetic(operator, left, right, self._span(meta))  # type: ignore[arg-type]
 
     def c_arith_op(self, tokens: list[Token]) -> ir.ArithOp:
-        """An arithmetic operator."""
+        """An arithmetic operator, at any of its precedence levels."""
         return _ARITHMETIC[str(tokens[0])]
+
+    c_or_op = c_xor_op = c_and_op = c_sum_op = c_product_op = c_arith_op
 
 
 class _Type:

@@ -1,180 +1,124 @@
-"""Turn the C code of a herd C litmus thread into IR instructions, primitive by primitive.
+"""Turn the C code of a herd C litmus thread into IR instructions, as herd's C semantics do.
 
-c.py reads the text into the small syntax tree below; `translate_function` walks it. Every
-Linux primitive is one entry of `_PRIMITIVES`, written after its line in the kernel's
-`tools/memory-model/linux-kernel.def` (READ_ONCE is a marked load, smp_load_acquire an acquire
-load, xchg() a fully ordered swap, ...). A memory access nested in an expression (`*z1`,
-`READ_ONCE(*x) + 1`) is evaluated into a fresh register first, as a compiler would.
-RCU, SRCU and locking primitives are refused: the lkmm model leaves them out (models/lkmm.py).
+c.py reads the text into the syntax tree of c_syntax.py; `translate_function` walks it. Each
+call (`READ_ONCE(*x)`, `atomic_fetch_add(1, x)`, `smp_mb()`) is looked up in a table of call
+names -> builders (c_calls.py assembles it from c_accesses.py and c_atomics.py), so a new family
+of primitives is a new table, not a new branch here. A memory access nested in an expression
+(`*z1`, `READ_ONCE(*x) + 1`) is evaluated into a fresh register first, as a compiler would.
+
+What herd's C semantics (herd/CSem.ml) decide, and this module follows:
+* an `if`'s condition orders the events of its arms only (herd's `choiceT`): its control
+  dependencies end where the `if` ends (ir.Branch.ctrl_until);
+* a comparison used as a value (`r = (a != 0)`) is an operator like `+`: the value depends on
+  both operands (ir.Select.condition_is_data);
+* a register carries no dependency from the branches that set it, only from what it was set to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from itertools import count
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
 from ringlitmus.frontends.build import LocationTable
+from ringlitmus.frontends.c_syntax import (
+    CAddressOf,
+    CArithmetic,
+    CAssignment,
+    CCall,
+    CCallStatement,
+    CCompare,
+    CDeclaration,
+    CDereference,
+    CExpr,
+    CFunction,
+    CIf,
+    CInteger,
+    CLogical,
+    CName,
+    CPlainStore,
+    CStatement,
+)
 from ringlitmus.frozen import frozen
-from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
-
-# --------------------------------------------------------------------------- syntax tree
+from ringlitmus.ir import CmpOp, FenceKind, Ordering, RmwOp
 
 
-@frozen
-class CInteger:
-    """An integer literal."""
+class Annotation(Enum):
+    """The ordering annotation of a `linux-kernel.def` primitive (`__xchg{MB}`, ...)."""
 
-    value: int
-    span: Span | None = None
+    ONCE = "once"
+    ACQUIRE = "acquire"
+    RELEASE = "release"
+    MB = "mb"
 
 
-@frozen
-class CName:
-    """A local variable, or a shared location's name (a parameter: its address)."""
-
-    name: str
-    span: Span | None = None
+Builder = Callable[["Translator", CCall, "str | None"], None]
 
 
 @frozen
-class CDereference:
-    """`*pointer`: an unmarked (plain C) access, or the location a primitive takes."""
+class Primitive:
+    """A call the C front end knows: how many arguments it takes and what it emits.
 
-    pointer: CExpr
-    span: Span | None = None
+    `build(translator, call, dest)` emits the call's instructions, its value (if any) into the
+    register `dest` (None: the value is dropped).
+    """
 
-
-@frozen
-class CAddressOf:
-    """`&x`: a location's address."""
-
-    name: str
-    span: Span | None = None
+    arity: int
+    build: Builder
 
 
-@frozen
-class CArithmetic:
-    """`left op right` (`-x` is `0 - x`)."""
+CallTable = Mapping[str, Primitive]
 
-    op: ArithOp
-    left: CExpr
-    right: CExpr
-    span: Span | None = None
+# Calls of the parts of LKMM the lkmm model leaves out: refused with a message saying so.
+_REFUSED_PREFIXES = ("rcu_", "srcu_", "spin_", "raw_spin_", "mutex_", "synchronize_", "call_rcu")
+_REFUSED = frozenset({"smp_mb__after_srcu_read_unlock"})
 
 
-@frozen
-class CCompare:
-    """`left op right` with a comparison operator."""
+def translate_function(
+    function: CFunction,
+    locations: LocationTable,
+    calls: CallTable,
+    registers: frozenset[str] = frozenset(),
+) -> tuple[tuple[ir.Instruction, ...], tuple[int, ...]]:
+    """The IR instructions of one thread's function, and the C statement of each (ir.Thread).
 
-    op: CmpOp
-    left: CExpr
-    right: CExpr
-    span: Span | None = None
-
-
-@frozen
-class CLogical:
-    """`a && b`, `a || b`, `!a`."""
-
-    op: ir.BoolOpKind
-    operands: tuple[CExpr, ...]
-    span: Span | None = None
-
-
-@frozen
-class CCall:
-    """`name(arguments)`: a Linux primitive."""
-
-    name: str
-    arguments: tuple[CExpr, ...]
-    span: Span | None = None
-
-
-CExpr = CInteger | CName | CDereference | CAddressOf | CArithmetic | CCompare | CLogical | CCall
-
-
-@frozen
-class CDeclaration:
-    """`int r0;`, `int r3 = 0;`, `int *r2;`."""
-
-    name: str
-    value: CExpr | None
-    span: Span | None = None
-
-
-@frozen
-class CAssignment:
-    """`r0 = expr;`."""
-
-    name: str
-    value: CExpr
-    span: Span | None = None
-
-
-@frozen
-class CPlainStore:
-    """`*pointer = expr;`: an unmarked store."""
-
-    pointer: CExpr
-    value: CExpr
-    span: Span | None = None
-
-
-@frozen
-class CCallStatement:
-    """`WRITE_ONCE(*x, 1);`, `smp_mb();`: a primitive whose value, if any, is dropped."""
-
-    call: CCall
-
-
-@frozen
-class CIf:
-    """`if (condition) then else otherwise`."""
-
-    condition: CExpr
-    then: tuple[CStatement, ...]
-    otherwise: tuple[CStatement, ...]
-    span: Span | None = None
-
-
-CStatement = CDeclaration | CAssignment | CPlainStore | CCallStatement | CIf
-
-
-@frozen
-class CFunction:
-    """One thread's function: its parameters (shared locations) and body."""
-
-    parameters: tuple[str, ...]
-    body: tuple[CStatement, ...]
-    span: Span | None = None
-
-
-# --------------------------------------------------------------------------- translation
-
-
-def translate_function(function: CFunction, locations: LocationTable) -> tuple[ir.Instruction, ...]:
-    """The IR instructions of one thread's function."""
-    translator = _Translator(set(function.parameters), locations)
+    `registers`: the thread's registers the init block gives a value (`1:r2=b;`).
+    """
+    translator = Translator(set(function.parameters), locations, calls, set(registers))
     for statement in function.body:
         translator.statement(statement)
-    return tuple(translator.code)
+    return tuple(translator.code), tuple(translator.statements)
 
 
 @dataclass
-class _Translator:
+class Translator:
+    """The instructions of one thread so far, and what its names stand for."""
+
     parameters: set[str]
     locations: LocationTable
-    code: list[ir.Instruction] = field(default_factory=list)
+    calls: CallTable
     locals: set[str] = field(default_factory=set)
+    code: list[ir.Instruction] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    _statement: int = 0
+    _statement_numbers: count[int] = field(default_factory=count)
     _temporaries: count[int] = field(default_factory=count)
     _labels: count[int] = field(default_factory=count)
+
+    def emit(self, instruction: ir.Instruction) -> None:
+        """Append `instruction`, as part of the statement being translated."""
+        self.code.append(instruction)
+        self.statements.append(self._statement)
 
     # ----------------------------------------------------------------- statements
 
     def statement(self, statement: CStatement) -> None:
+        # herd gives each statement one place in program order, all its accesses included;
+        # an `if`'s arms are statements of their own.
+        self._statement = next(self._statement_numbers)
         if isinstance(statement, CDeclaration):
             self.locals.add(statement.name)
             if statement.value is not None:
@@ -186,7 +130,7 @@ class _Translator:
         elif isinstance(statement, CPlainStore):
             address = self.value(statement.pointer)
             value = self.value(statement.value)
-            self.code.append(ir.Store(address, value, Ordering.UNMARKED, span=statement.span))
+            self.emit(ir.Store(address, value, Ordering.UNMARKED, span=statement.span))
         elif isinstance(statement, CCallStatement):
             self.call(statement.call, None)
         else:
@@ -196,23 +140,24 @@ class _Translator:
         if isinstance(value, CCall):
             self.call(value, dest)
         else:
-            self.code.append(ir.Assign(dest, self.value(value), span))
+            self.emit(ir.Assign(dest, self.value(value), span))
 
     def if_statement(self, statement: CIf) -> None:
         number = next(self._labels)
         otherwise, end = f"else_{number}", f"endif_{number}"
+        last = end if statement.otherwise else otherwise
         condition = self.condition(statement.condition)
         negated = ir.BoolOp(ir.BoolOpKind.NOT, (condition,))
-        self.code.append(ir.Branch(negated, otherwise, statement.span))
+        self.emit(ir.Branch(negated, otherwise, statement.span, ctrl_until=last))
         for inner in statement.then:
             self.statement(inner)
         if statement.otherwise:
-            self.code.append(ir.Branch(None, end, statement.span))
-        self.code.append(ir.Label(otherwise, statement.span))
+            self.emit(ir.Branch(None, end, statement.span))
+        self.emit(ir.Label(otherwise, statement.span))
         if statement.otherwise:
             for inner in statement.otherwise:
                 self.statement(inner)
-            self.code.append(ir.Label(end, statement.span))
+            self.emit(ir.Label(end, statement.span))
 
     # ----------------------------------------------------------------- expressions
 
@@ -236,7 +181,7 @@ class _Translator:
         if isinstance(expr, CDereference):
             dest = self.temporary()
             address = self.value(expr.pointer)
-            self.code.append(ir.Load(dest, address, Ordering.UNMARKED, span=expr.span))
+            self.emit(ir.Load(dest, address, Ordering.UNMARKED, span=expr.span))
             return ir.Reg(dest)
         if isinstance(expr, CArithmetic):
             return ir.BinOp(expr.op, self.value(expr.left), self.value(expr.right))
@@ -245,9 +190,14 @@ class _Translator:
             self.call(expr, dest)
             return ir.Reg(dest)
         dest = self.temporary()
-        condition = self.condition(expr)
-        self.code.append(ir.Select(dest, condition, ir.Const(1), ir.Const(0), expr.span))
+        self.truth_value(dest, self.condition(expr), expr.span)
         return ir.Reg(dest)
+
+    def truth_value(self, dest: str, condition: ir.Condition, span: Span | None) -> None:
+        """`dest = condition` as 1 or 0, depending on the condition's operands (herd's `Op`)."""
+        self.emit(
+            ir.Select(dest, condition, ir.Const(1), ir.Const(0), span, condition_is_data=True)
+        )
 
     def condition(self, expr: CExpr) -> ir.Condition:
         """`expr` as a branch condition: C's `!= 0` unless it is a comparison."""
@@ -270,194 +220,61 @@ class _Translator:
     def call(self, call: CCall, dest: str | None) -> None:
         """Emit the primitive `call`, its value (if any) into `dest`."""
         name = call.name
-        if name.startswith(_REFUSED_PREFIXES) or name in _REFUSED:
-            raise UnsupportedInstructionError(
-                f"unsupported construct '{name}' (the lkmm model has no RCU or locking yet)",
-                call.span,
-            )
-        entry = _PRIMITIVES.get(name)
-        if entry is None:
+        primitive = self.calls.get(name)
+        if primitive is None:
+            if name.startswith(_REFUSED_PREFIXES) or name in _REFUSED:
+                raise UnsupportedInstructionError(
+                    f"unsupported construct '{name}' (the lkmm model has no RCU or locking yet)",
+                    call.span,
+                )
             raise UnsupportedInstructionError(f"unsupported construct '{name}'", call.span)
-        arity, emit = entry
-        if len(call.arguments) != arity:
+        if len(call.arguments) != primitive.arity:
+            plural = "s" if primitive.arity != 1 else ""
             raise UnsupportedInstructionError(
-                f"{name}() takes {arity} argument{'s' if arity != 1 else ''}", call.span
+                f"{name}() takes {primitive.arity} argument{plural}", call.span
             )
-        emit(self, call, dest)
+        primitive.build(self, call, dest)
 
     def load(self, call: CCall, dest: str | None, address: ir.Expr, ordering: Ordering) -> None:
-        self.code.append(ir.Load(dest, address, ordering, span=call.span))
+        self.emit(ir.Load(dest, address, ordering, span=call.span))
 
-    def store(self, call: CCall, address: ir.Expr, value: CExpr, ordering: Ordering) -> None:
-        self.code.append(ir.Store(address, self.value(value), ordering, span=call.span))
+    def store(self, call: CCall, address: ir.Expr, value: ir.Expr, ordering: Ordering) -> None:
+        self.emit(ir.Store(address, value, ordering, span=call.span))
 
     def fence(self, call: CCall, kind: FenceKind) -> None:
-        self.code.append(ir.Fence(kind, call.span))
+        self.emit(ir.Fence(kind, call.span))
 
     def rmw(
         self,
         call: CCall,
-        dest: str | None,
         op: RmwOp,
-        pointer: CExpr,
+        address: ir.Expr,
         operand: ir.Expr,
-        ordering: str,
+        annotation: Annotation,
         *,
         expected: ir.Expr | None = None,
-        returns: str = "old",
-    ) -> None:
-        """An atomic RMW; `ordering` is the .def's annotation, `returns` old, new or nothing."""
-        address = self.value(pointer)
-        old = None if returns == "nothing" else self.temporary() if returns == "new" else dest
-        if old is None and returns != "nothing":
-            old = self.temporary()  # a dropped xchg() is still fully ordered, not NORETURN
-        self.code.append(
+        returns: bool = True,
+    ) -> str | None:
+        """An atomic RMW with the .def's `annotation`; the register holding the old value
+        (None when `returns` is false: herd's NORETURN, whose read orders less)."""
+        old = self.temporary() if returns else None
+        self.emit(
             ir.Rmw(
                 op,
                 old,
                 address,
                 operand,
                 expected,
-                acquire=ordering == "acquire",
-                release=ordering == "release",
-                fully_ordered=ordering == "mb",
+                acquire=annotation is Annotation.ACQUIRE,
+                release=annotation is Annotation.RELEASE,
+                fully_ordered=annotation is Annotation.MB,
                 span=call.span,
+                old_from_read=True,
             )
         )
-        if returns == "new" and dest is not None:
-            assert old is not None
-            self.code.append(
-                ir.Assign(dest, ir.BinOp(ArithOp.ADD, ir.Reg(old), operand), call.span)
-            )
+        return old
 
-
-Emit = Callable[[_Translator, CCall, "str | None"], None]
-
-_REFUSED_PREFIXES = ("rcu_", "srcu_", "spin_", "raw_spin_", "mutex_", "synchronize_", "call_rcu")
-_REFUSED = frozenset(
-    {
-        "smp_mb__after_spinlock",
-        "smp_mb__after_unlock_lock",
-        "smp_mb__after_srcu_read_unlock",
-        "srcu_down_read",
-        "srcu_up_read",
-    }
-)
-
-_ORDERINGS = {"": "mb", "_relaxed": "once", "_acquire": "acquire", "_release": "release"}
-_FENCES = {
-    "smp_mb": FenceKind.DMB_FULL,
-    "smp_rmb": FenceKind.DMB_LD,
-    "smp_wmb": FenceKind.DMB_ST,
-    "smp_mb__before_atomic": FenceKind.BEFORE_ATOMIC,
-    "smp_mb__after_atomic": FenceKind.AFTER_ATOMIC,
-}
-# atomic_OP(V, X): the RmwOp, and how V becomes its operand (sub adds -V).
-_ATOMIC_OPS: dict[str, tuple[RmwOp, Callable[[ir.Expr], ir.Expr]]] = {
-    "add": (RmwOp.ADD, lambda value: value),
-    "sub": (RmwOp.ADD, lambda value: ir.BinOp(ArithOp.SUB, ir.Const(0), value)),
-    "or": (RmwOp.SET, lambda value: value),
-    "xor": (RmwOp.EOR, lambda value: value),
-    "andnot": (RmwOp.CLR, lambda value: value),
-}
-# atomic_inc/dec: add or subtract 1.
-_STEPS = {"inc": ir.Const(1), "dec": ir.Const(-1)}
-
-
-def _primitives() -> dict[str, tuple[int, Emit]]:
-    """Every supported primitive: its arity and what it emits."""
-    table: dict[str, tuple[int, Emit]] = {}
-    marked, acquire, release = Ordering.PLAIN, Ordering.ACQUIRE, Ordering.RELEASE
-
-    def load_of(ordering: Ordering, lvalue: bool) -> Emit:
-        def emit(t: _Translator, call: CCall, dest: str | None) -> None:
-            (argument,) = call.arguments
-            address = t.location(argument, call) if lvalue else t.value(argument)
-            t.load(call, dest, address, ordering)
-
-        return emit
-
-    def store_of(ordering: Ordering, lvalue: bool, then_mb: bool = False) -> Emit:
-        def emit(t: _Translator, call: CCall, dest: str | None) -> None:
-            target, value = call.arguments
-            address = t.location(target, call) if lvalue else t.value(target)
-            t.store(call, address, value, ordering)
-            if then_mb:
-                t.fence(call, FenceKind.DMB_FULL)
-
-        return emit
-
-    def fence_of(kind: FenceKind) -> Emit:
-        return lambda t, call, dest: t.fence(call, kind)
-
-    table["READ_ONCE"] = (1, load_of(marked, lvalue=True))
-    table["WRITE_ONCE"] = (2, store_of(marked, lvalue=True))
-    table["smp_load_acquire"] = (1, load_of(acquire, lvalue=False))
-    table["smp_store_release"] = (2, store_of(release, lvalue=False))
-    table["smp_store_mb"] = (2, store_of(marked, lvalue=True, then_mb=True))
-    table["atomic_read"] = (1, load_of(marked, lvalue=False))
-    table["atomic_set"] = (2, store_of(marked, lvalue=False))
-    table["atomic_read_acquire"] = (1, load_of(acquire, lvalue=False))
-    table["atomic_set_release"] = (2, store_of(release, lvalue=False))
-    for name, kind in _FENCES.items():
-        table[name] = (0, fence_of(kind))
-    # barrier() only restrains the compiler; LKMM uses it for data races alone (omitted).
-    table["barrier"] = (0, lambda t, call, dest: None)
-
-    for suffix, ordering in _ORDERINGS.items():
-
-        def swap(t: _Translator, call: CCall, dest: str | None, ordering: str = ordering) -> None:
-            pointer, value = call.arguments
-            t.rmw(call, dest, RmwOp.SWP, pointer, t.value(value), ordering)
-
-        def compare_swap(
-            t: _Translator, call: CCall, dest: str | None, ordering: str = ordering
-        ) -> None:
-            pointer, expected, value = call.arguments
-            expected_value = t.value(expected)
-            t.rmw(call, dest, RmwOp.CAS, pointer, t.value(value), ordering, expected=expected_value)
-
-        for prefix in ("", "atomic_"):
-            table[f"{prefix}xchg{suffix}"] = (2, swap)
-            table[f"{prefix}cmpxchg{suffix}"] = (3, compare_swap)
-
-        for op_name, (op, operand_of) in _ATOMIC_OPS.items():
-            table[f"atomic_fetch_{op_name}{suffix}"] = (2, _atomic(op, operand_of, ordering, "old"))
-            if op_name in ("add", "sub"):
-                table[f"atomic_{op_name}_return{suffix}"] = (
-                    2,
-                    _atomic(op, operand_of, ordering, "new"),
-                )
-        for step_name, step in _STEPS.items():
-            table[f"atomic_fetch_{step_name}{suffix}"] = (1, _step(step, ordering, "old"))
-            table[f"atomic_{step_name}_return{suffix}"] = (1, _step(step, ordering, "new"))
-    for op_name, (op, operand_of) in _ATOMIC_OPS.items():
-        table[f"atomic_{op_name}"] = (2, _atomic(op, operand_of, "once", "nothing"))
-    for step_name, step in _STEPS.items():
-        table[f"atomic_{step_name}"] = (1, _step(step, "once", "nothing"))
-    return table
-
-
-def _atomic(
-    op: RmwOp, operand_of: Callable[[ir.Expr], ir.Expr], ordering: str, returns: str
-) -> Emit:
-    """`atomic_OP(V, X)` and its _return/fetch_ forms."""
-
-    def emit(t: _Translator, call: CCall, dest: str | None) -> None:
-        value, pointer = call.arguments
-        t.rmw(call, dest, op, pointer, operand_of(t.value(value)), ordering, returns=returns)
-
-    return emit
-
-
-def _step(step: ir.Expr, ordering: str, returns: str) -> Emit:
-    """`atomic_inc(X)`, `atomic_dec_return(X)`, ...: add or subtract 1."""
-
-    def emit(t: _Translator, call: CCall, dest: str | None) -> None:
-        (pointer,) = call.arguments
-        t.rmw(call, dest, RmwOp.ADD, pointer, step, ordering, returns=returns)
-
-    return emit
-
-
-_PRIMITIVES = _primitives()
+    def assign_expr(self, dest: str | None, value: ir.Expr, span: Span | None) -> None:
+        """`dest = value`, unless the value is dropped."""
+        if dest is not None:
+            self.emit(ir.Assign(dest, value, span))

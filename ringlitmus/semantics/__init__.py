@@ -9,7 +9,8 @@ value and the sets of reads it depends on. Dependencies follow herd's `aarch64de
   that reads the same location as a po-earlier store of the thread inherits what the store's
   inputs depended on). The status register of a store-exclusive carries no dependency.
 * addr / data: a read's dtrm reaches the address / the stored value of a memory access.
-* ctrl: a read's dtrm reaches a branch condition; every po-later event depends on it.
+* ctrl: a read's dtrm reaches a branch condition; every po-later event depends on it, or, for
+  a branch that ends at a label (C's `if`, `ir.Branch.ctrl_until`), every event before it.
 * pick: as dtrm, but also through the condition of a conditional select (CSEL) or of a
   compare-and-swap (herd's `iico_ctrl`); pick-addr / pick-data / pick-ctrl as above.
 """

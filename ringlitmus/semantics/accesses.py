@@ -107,6 +107,7 @@ class MemoryAccesses:
             tags,
             fence,
             span,
+            self.thread.statements[position] if self.thread.statements else position,
         )
         row = self.ctrl_row(event.guard)
         for source, condition in row.ctrl:
@@ -325,9 +326,16 @@ class MemoryAccesses:
             assert instruction.expected is not None
             compared = self.evaluate(instruction.expected, span)
             guard = conjoin(guard, cmp(CmpOp.EQ, old, compared.value))
+        elif instruction.op is RmwOp.ADD_UNLESS:
+            # Linux's atomic_add_unless(): herd's C semantics choose between two executions
+            # (M.altT), one that reads `expected` and writes nothing, one that reads something
+            # else and writes; neither has a control edge from the comparison.
+            assert instruction.expected is not None
+            unless = self.evaluate(instruction.expected, span)
+            guard = conjoin(guard, cmp(CmpOp.NE, old, unless.value))
         new_value, new_deps, new_pick = self.rmw_value(instruction.op, old, operand, read.id)
         loaded = self.loaded(read, address)
-        if compared is not None:
+        if compared is not None and not instruction.old_from_read:
             loaded = self.cas_result(position, old, compared, loaded)
         if guard is not False:
             write_tags = {Tag.RMW, Tag.RELEASE} if instruction.release else {Tag.RMW}
@@ -382,8 +390,10 @@ class MemoryAccesses:
         if op in (RmwOp.SWP, RmwOp.CAS):
             return operand.value, operand.deps, operand.pick
         through_old = {read: True}
-        if op is RmwOp.ADD:
+        if op in (RmwOp.ADD, RmwOp.ADD_UNLESS):
             value = arith(ArithOp.ADD, old, operand.value)
+        elif op is RmwOp.AND:
+            value = arith(ArithOp.AND, old, operand.value)
         elif op is RmwOp.EOR:
             value = arith(ArithOp.XOR, old, operand.value)
         elif op is RmwOp.SET:

@@ -45,7 +45,11 @@ class Tag(Enum):
 
 @frozen
 class Event:
-    """One event. `value` is the value written, or `ReadValue(id)` for a read."""
+    """One event. `value` is the value written, or `ReadValue(id)` for a read.
+
+    `instruction` is the position of the instruction that made it (its instance);
+    `statement`, that of the source statement (po orders statements: see ir.Thread).
+    """
 
     id: int
     thread: int
@@ -57,6 +61,7 @@ class Event:
     tags: frozenset[Tag] = frozenset()
     fence: FenceKind | None = None
     span: Span | None = field(default=None, compare=False)
+    statement: int = 0
 
     @property
     def is_memory(self) -> bool:
@@ -139,7 +144,9 @@ def add_event(
     tags: set[Tag],
     fence: FenceKind | None = None,
     span: Span | None = None,
+    statement: int | None = None,
 ) -> Event:
+    """A new event; `statement` defaults to `instruction` (see Event)."""
     event_id = len(structure.events)
     event = Event(
         id=event_id,
@@ -152,6 +159,7 @@ def add_event(
         tags=frozenset(tags),
         fence=fence,
         span=span,
+        statement=instruction if statement is None else statement,
     )
     structure.events.append(event)
     if thread >= 0:

@@ -59,6 +59,8 @@ class ThreadRunner(MemoryAccesses):
         self.pending: dict[str, list[tuple[Guard, dict[str, RegisterState]]]] = {}
         self.ctrl: Provenance = {}
         self.pick_ctrl: Provenance = {}
+        # Labels that end a C `if`, with the control dependencies to restore there.
+        self.ctrl_scopes: dict[str, tuple[Provenance, Provenance]] = {}
         self.ctrl_rows: dict[int, CtrlRow] = {}
         self.stores: list[StoreRecord] = []
         self.store_positions: dict[int | None, list[int]] = {}
@@ -150,6 +152,10 @@ class ThreadRunner(MemoryAccesses):
         return names
 
     def join(self, label: str) -> None:
+        scope = self.ctrl_scopes.pop(label, None)
+        if scope is not None:
+            self.ctrl, self.pick_ctrl = scope
+            self.ctrl_rows.clear()
         incoming = [(self.guard, self.registers), *self.pending.pop(label, [])]
         incoming = [(guard, state) for guard, state in incoming if guard is not False]
         if not incoming:
@@ -261,9 +267,12 @@ class ThreadRunner(MemoryAccesses):
         when_false = self.evaluate(instruction.if_false, span)
         guard_true: Guard = chosen_if  # type: ignore[assignment]
         guard_false = negate(guard_true)
+        deps = merge_provenance((guard_true, when_true.deps), (guard_false, when_false.deps))
+        if instruction.condition_is_data:
+            deps = union(deps, condition.deps)
         self.registers[instruction.dest] = RegisterState(
             ite(guard_true, when_true.value, when_false.value),
-            merge_provenance((guard_true, when_true.deps), (guard_false, when_false.deps)),
+            deps,
             union(
                 merge_provenance((guard_true, when_true.pick), (guard_false, when_false.pick)),
                 condition.pick,
@@ -275,6 +284,10 @@ class ThreadRunner(MemoryAccesses):
             taken: Guard = self.guard
         else:
             condition = self.condition(instruction.condition, instruction.span)
+            if instruction.ctrl_until is not None:
+                self.ctrl_scopes.setdefault(
+                    instruction.ctrl_until, (dict(self.ctrl), dict(self.pick_ctrl))
+                )
             self.ctrl_rows.clear()  # the control dependencies change here
             for source, guard in condition.deps.items():
                 self.ctrl[source] = disjoin(

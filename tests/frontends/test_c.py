@@ -133,3 +133,54 @@ def test_lkmm_refuses_aarch64_and_armv8_refuses_c(tmp_path: Path) -> None:
     aarch64 = ir.Test("t.litmus", "T", ir.Format.AARCH64, (), ())
     with pytest.raises(UsageError, match="the lkmm model cannot judge aarch64 tests"):
         require_model("lkmm", aarch64)
+
+
+INIT = """C init
+{
+	atomic_t a = ATOMIC_INIT(3);
+	p=a;
+	1:r2=a;
+	int 0:r0 = -1;
+}
+P0(atomic_t *a) { int r1 = r0; }
+P1(atomic_t *a) { int r3; r3 = atomic_read(r2); }
+exists (0:r1=-1 /\\ 1:r3=3)
+"""
+
+
+def test_init_block_atomics_pointers_and_registers(tmp_path: Path) -> None:
+    test = parse_file(write(tmp_path, INIT))
+    program = test.variants[0].program
+    initial = {location.name: location.initial for location in program.locations}
+    assert initial["a"] == (ir.Const(3),) and initial["p"] == (ir.Address("a"),)
+    assert [thread.registers for thread in program.threads] == [
+        (("r0", ir.Const(-1)),),
+        (("r2", ir.Address("a")),),
+    ]
+    assert observation(write(tmp_path, INIT)) == "Always"
+
+
+def test_the_defs_other_fences(tmp_path: Path) -> None:
+    """barrier() and the lock-related smp_mb__after_*() are fences the model may give meaning."""
+    calls = "smp_mb__after_spinlock(); smp_mb__after_unlock_lock(); barrier();"
+    text = f"C fences\n{{}}\nP0(int *x)\n{{\n\t{calls}\n}}\nexists (x=0)\n"
+    (thread,) = parse_file(write(tmp_path, text)).variants[0].program.threads
+    assert [instruction.kind for instruction in thread.instructions] == [  # type: ignore[union-attr]
+        ir.FenceKind.AFTER_SPINLOCK,
+        ir.FenceKind.AFTER_UNLOCK_LOCK,
+        ir.FenceKind.BARRIER,
+    ]
+
+
+def test_an_if_scopes_its_control_dependency_and_a_statement_its_accesses(
+    tmp_path: Path,
+) -> None:
+    body = "r0 = READ_ONCE(*x) + READ_ONCE(*x);\n\tif (r0) WRITE_ONCE(*x, 1);\n\tWRITE_ONCE(*x, 2);"
+    text = f"C scopes\n{{}}\nP0(int *x)\n{{\n\tint r0;\n\t{body}\n}}\nexists (x=0)\n"
+    (thread,) = parse_file(write(tmp_path, text)).variants[0].program.threads
+    branch, label = thread.instructions[3], thread.instructions[5]
+    assert isinstance(branch, ir.Branch) and isinstance(label, ir.Label)
+    assert branch.ctrl_until == label.name
+    # `int r0;` is statement 0; both loads and the assignment are statement 1; the if, its arm
+    # (and the label after it), the last store follow.
+    assert thread.statements == (1, 1, 1, 2, 3, 3, 4)

@@ -40,6 +40,7 @@ from herd_export_cases import (
     thread,
 )
 from herd_export_oracles import assert_herd_shaped, assert_same_events, exports, verdicts
+from ring_helpers import LITMUS_FILES
 from syrupy.assertion import SnapshotAssertion
 
 from ringlitmus import ir
@@ -49,7 +50,6 @@ from ringlitmus.frontends.aarch64 import parse_aarch64
 from ringlitmus.reports.herd_export import export_herd, export_names, location_names
 
 LITMUS = Path(__file__).resolve().parents[2] / "litmus"
-LITMUS_FILES = sorted(LITMUS.rglob("*.litmus"))
 CATALOGUE = os.environ.get("RINGLITMUS_HERD_CATALOGUE")
 
 
