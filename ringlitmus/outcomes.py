@@ -25,7 +25,7 @@ from ringlitmus.encode.solver import (
     fresh_context,
     new_solver,
 )
-from ringlitmus.encode.terms import as_bool, assert_all, negation
+from ringlitmus.encode.terms import any_of, as_bool, assert_all, negation
 from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
@@ -67,7 +67,8 @@ class OutcomeResult:
 @frozen
 class VariantResult:
     """All outcomes of one variant under one model, and its reachable final states when
-    asked for."""
+    asked for. `flags` names the model's flags some consistent execution raises (herd's
+    `Flag data-race`); `unknown_flags` those the solver could not decide."""
 
     variant: str
     time_s: float
@@ -75,6 +76,8 @@ class VariantResult:
     states: tuple[dict[str, int], ...] | None = None
     states_complete: bool = True
     model: str = "armv8"
+    flags: tuple[str, ...] = ()
+    unknown_flags: tuple[str, ...] = ()
 
 
 @frozen
@@ -123,7 +126,12 @@ def _check_variant(
     structure = build_event_structure(variant.program, observed_registers(labels.values()))
     execution = encode_execution(structure)
     encoder = RelationEncoder(execution)
-    axioms = [encoder.encode_axiom(axiom) for axiom in MODELS[options.model].axioms]
+    model = MODELS[options.model]
+    axioms = [encoder.encode_axiom(axiom) for axiom in model.axioms]
+    flags = {
+        flag.name: any_of(encoder.pairs(flag.relation).values()) for flag in model.flags
+    }
+    axioms.append(encoder.side_constraints())
     _translate_queries(test, execution, labels)
     solver = new_solver(
         SolverOptions(options.timeout_s, options.rlimit, linear=execution.symbols.linear)
@@ -157,6 +165,11 @@ def _check_variant(
         )
         for outcome in test.outcomes
     )
+    raised = {
+        name: _decide_under(solver, condition).verdict
+        for name, condition in flags.items()
+        if condition is not False
+    }
     states: tuple[dict[str, int], ...] | None = None
     complete = True
     if options.states:
@@ -168,6 +181,8 @@ def _check_variant(
         outcomes=results,
         states=states,
         states_complete=complete,
+        flags=tuple(name for name, verdict in raised.items() if verdict is Verdict.REACHABLE),
+        unknown_flags=tuple(name for name, verdict in raised.items() if verdict is Verdict.UNKNOWN),
     )
 
 

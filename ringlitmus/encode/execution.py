@@ -74,9 +74,11 @@ def encode_execution(structure: EventStructure) -> Execution:
     symbols = execution.symbols
     for event in structure.events:
         execution.executes[event.id] = symbols.guard(event.guard)
-        if event.is_memory:
+        if event.has_location:
             execution.addresses[event.id] = symbols.value(event.address)
     _constrain_addresses(execution)
+    for assumption in structure.assumptions:
+        execution.constraints.append(as_bool(symbols.guard(assumption)))
     _encode_coherence(execution, writes, cells)
     _encode_reads_from(execution, reads, cells)
     _encode_from_reads(execution, reads, cells)
@@ -209,7 +211,8 @@ def _encode_final_memory(execution: Execution, cells: WritesByCell) -> None:
         candidates = [
             write
             for write in cells.at(address)
-            if compare(ir.CmpOp.EQ, execution.addresses[write.id], address) is not False
+            if write.is_store
+            and compare(ir.CmpOp.EQ, execution.addresses[write.id], address) is not False
         ]
         for write in candidates:
             here = compare(ir.CmpOp.EQ, execution.addresses[write.id], address)

@@ -5,7 +5,7 @@ Linux primitive is one entry of `_PRIMITIVES`, written after its line in the ker
 `tools/memory-model/linux-kernel.def` (READ_ONCE is a marked load, smp_load_acquire an acquire
 load, xchg() a fully ordered swap, ...). A memory access nested in an expression (`*z1`,
 `READ_ONCE(*x) + 1`) is evaluated into a fresh register first, as a compiler would.
-RCU, SRCU and locking primitives are refused: the lkmm model leaves them out (models/lkmm.py).
+Locking, RCU and SRCU primitives are c_sync.py's.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from itertools import count
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
 from ringlitmus.frontends.build import LocationTable
+from ringlitmus.frontends.c_sync import SYNC_PRIMITIVES
 from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, CmpOp, FenceKind, Ordering, RmwOp
 
@@ -270,12 +271,7 @@ class _Translator:
     def call(self, call: CCall, dest: str | None) -> None:
         """Emit the primitive `call`, its value (if any) into `dest`."""
         name = call.name
-        if name.startswith(_REFUSED_PREFIXES) or name in _REFUSED:
-            raise UnsupportedInstructionError(
-                f"unsupported construct '{name}' (the lkmm model has no RCU or locking yet)",
-                call.span,
-            )
-        entry = _PRIMITIVES.get(name)
+        entry = SYNC_PRIMITIVES.get(name) or _PRIMITIVES.get(name)  # type: ignore[assignment]
         if entry is None:
             raise UnsupportedInstructionError(f"unsupported construct '{name}'", call.span)
         arity, emit = entry
@@ -332,17 +328,6 @@ class _Translator:
 
 
 Emit = Callable[[_Translator, CCall, "str | None"], None]
-
-_REFUSED_PREFIXES = ("rcu_", "srcu_", "spin_", "raw_spin_", "mutex_", "synchronize_", "call_rcu")
-_REFUSED = frozenset(
-    {
-        "smp_mb__after_spinlock",
-        "smp_mb__after_unlock_lock",
-        "smp_mb__after_srcu_read_unlock",
-        "srcu_down_read",
-        "srcu_up_read",
-    }
-)
 
 _ORDERINGS = {"": "mb", "_relaxed": "once", "_acquire": "acquire", "_release": "release"}
 _FENCES = {

@@ -32,6 +32,7 @@ from ringlitmus.semantics.events import (
     constant_value,
     layout_locations,
 )
+from ringlitmus.semantics.locks import match_rcu_sections
 from ringlitmus.semantics.thread import ThreadRunner
 
 __all__ = [
@@ -74,4 +75,5 @@ def build_event_structure(
         structure.thread_events.append([])
         registers = None if observed is None else observed.get(thread.name, ())
         ThreadRunner(structure, index, thread, bases, registers).run()
+    match_rcu_sections(structure)
     return structure
