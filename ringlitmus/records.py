@@ -22,6 +22,8 @@ def variant_to_data(variant: VariantResult) -> dict[str, Any]:
         "states": [dict(state) for state in variant.states] if variant.states is not None else None,
         "states_complete": variant.states_complete,
         "model": variant.model,
+        "flags": list(variant.flags),
+        "unknown_flags": list(variant.unknown_flags),
     }
 
 
@@ -55,6 +57,8 @@ def variant_from_data(data: object) -> VariantResult:
         states=None if states is None else tuple(_state(state) for state in _list(states)),
         states_complete=_boolean(fields["states_complete"]),
         model=_string(fields["model"]),
+        flags=tuple(_string(flag) for flag in _list(fields["flags"])),
+        unknown_flags=tuple(_string(flag) for flag in _list(fields["unknown_flags"])),
     )
 
 

@@ -22,10 +22,12 @@ from ringlitmus.models.relations import (
     BaseSet,
     Diff,
     EventSet,
+    Fix,
     Inter,
     Inverse,
     Plus,
     Range,
+    Recursive,
     RelTerm,
     Seq,
     SetDiff,
@@ -120,6 +122,13 @@ def optional(relation: RelTerm, over: SetTerm = All) -> RelTerm:
 def star(relation: RelTerm, over: SetTerm = All) -> RelTerm:
     """`r*`: the identity or r+."""
     return union(ident(over), Plus(relation))
+
+
+def least_star(name: str, relation: RelTerm, over: SetTerm = All) -> RelTerm:
+    """`r*` for the plain-access and RCU sections, where r is built from the solver's choices
+    (hb, pb): its closure as a least fixpoint, `let rec r+ = r | r+; r` (relations.Fix), which
+    stays small where a closure of r's conditions would not. Every use there is monotone."""
+    return union(ident(over), Fix(name, union(relation, seq(Recursive(name), relation))))
 
 
 # ------------------------------------------------------------------ basic relations

@@ -21,6 +21,7 @@ from ringlitmus.models.lkmm_base import (
     cumul_fence,
     fencerel,
     hb,
+    least_star,
     nonrw_fence,
     optional,
     pb,
@@ -57,7 +58,11 @@ mixed_accesses = define(
 
 # ------------------------------------------------------------------ executes-before, visibility
 
-xbstar = define("xbstar", star(union(hb, pb, rb)), "Executes-before, reflexive and transitive.")
+xbstar = define(
+    "xbstar",
+    least_star("xb+", union(hb, pb, rb)),
+    "Executes-before, reflexive and transitive.",
+)
 vis = define(
     "vis",
     seq(

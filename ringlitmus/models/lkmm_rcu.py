@@ -20,6 +20,7 @@ from ringlitmus.models.lkmm_base import (
     Sync_srcu,
     fence,
     hb,
+    least_star,
     optional,
     pb,
     po,
@@ -70,7 +71,7 @@ srcu_rscsi = Inverse(srcu_rscs)
 
 rcu_link = define(
     "rcu-link",
-    seq(optional(po), star(hb), star(pb), prop, po),
+    seq(optional(po), least_star("hb+", hb), least_star("pb+", pb), prop, po),
     "What links grace periods and critical sections in an rcu-order chain.",
 )
 
@@ -111,7 +112,7 @@ strong_fence_rcu = define(
 
 rb = define(
     "rb",
-    seq(prop, rcu_fence, star(hb), star(pb), ident(Marked)),
+    seq(prop, rcu_fence, least_star("hb+", hb), least_star("pb+", pb), ident(Marked)),
     "RCU-before: orders instructions just as pb does.",
 )
 

@@ -242,6 +242,8 @@ def _render_block(
         lines.append(f"States {len(rows)}")
         lines.extend(rows)
     lines.append(judgement.validation.value)
+    # herd prints a line per flag some consistent execution raises, before the condition.
+    lines.extend(f"Flag {flag}" for flag in variant.flags)
     condition = format_condition(test, outcome.condition)
     lines.append(f"Condition {_QUANTIFIERS[outcome.kind]} ({condition})")
     lines.append(f"Observation {name} {judgement.observation.value}")

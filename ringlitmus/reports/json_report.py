@@ -6,7 +6,7 @@ The shape is a contract (issue 3, extended by issue 7); later issues add keys, n
       {"file", "test", "format", "error": null | {"message", "file", "line", "column"},
        "variants": [{"variant", "model", "time_s",
                      "outcomes": [{"name", "kind", "status", "expected", "ok", "witness",
-                                   "execution", "reason"}], "states", "states_complete",
+                                   "execution", "reason"}], "states", "states_complete", "flags", "unknown_flags",
                      "herd" (herd files only): {"verdict", "observation", "validation"}}]}]}
 
 A file that could not be read or parsed has `test` and `format` null and no variants.
@@ -112,6 +112,10 @@ def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:
         # False when the enumeration stopped at its limit or the solver gave up: `states` is
         # then what was found, not every reachable state.
         "states_complete": variant.states_complete if variant.states is not None else None,
+        # The model's flags some consistent execution raises (LKMM's data-race), and those
+        # the solver could not decide.
+        "flags": list(variant.flags),
+        "unknown_flags": list(variant.unknown_flags),
     }
     if result.format in HERD_FORMATS and variant.outcomes:
         # A herd test has one final condition, so one outcome.
