@@ -128,9 +128,7 @@ def _check_variant(
     encoder = RelationEncoder(execution)
     model = MODELS[options.model]
     axioms = [encoder.encode_axiom(axiom) for axiom in model.axioms]
-    flags = {
-        flag.name: any_of(encoder.pairs(flag.relation).values()) for flag in model.flags
-    }
+    flags = {flag.name: any_of(encoder.pairs(flag.relation).values()) for flag in model.flags}
     axioms.append(encoder.side_constraints())
     _translate_queries(test, execution, labels)
     solver = new_solver(

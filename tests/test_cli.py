@@ -290,6 +290,22 @@ def test_herd_format_prints_herd7_lines() -> None:
     assert lines[6:9] == ["Ok", "Condition exists (1:X0=1 /\\ 1:X2=0)", "Observation MP Sometimes"]
 
 
+def test_lkmm_flags_print_as_herd_json_and_table_do() -> None:
+    """A data race is herd's `Flag data-race` line before the condition, a `flags` entry in
+    JSON and a note under the table; the verdict stays the file's."""
+    path = DATA.parent / "lkmm" / "data-race-flag.litmus"
+    herd = run("check", "--model", "lkmm", "--format", "herd", path)
+    assert herd.exit_code == ExitCode.OK
+    lines = herd.stdout.splitlines()
+    assert lines[lines.index("Flag data-race") + 1].startswith("Condition exists")
+    document = json.loads(run("check", "--model", "lkmm", "--json", path).stdout)
+    assert document["results"][0]["variants"][0]["flags"] == ["data-race"]
+    assert (
+        "flag data-race [default]: some execution raises it"
+        in run("check", "--model", "lkmm", path).stdout
+    )
+
+
 def test_defines_reach_the_ring_front_end() -> None:
     path = DATA / "ring-define.litmus"
     assert run("check", "-q", path).exit_code == ExitCode.OK

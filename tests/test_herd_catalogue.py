@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from herd7 import parse_herd_output
+
 from ringlitmus.errors import UnsupportedInstructionError
 from ringlitmus.frontends import parse_file
 from ringlitmus.ir import Test
@@ -182,19 +182,22 @@ def herd_states(path: Path) -> set[frozenset[str]]:
     """herd7's final states for one test, each a set of `name=value` (locations unbracketed)."""
     answer = parse_herd_output(Path(f"{path}.expected").read_text())
     return {
-        frozenset(item.strip().replace("[", "").replace("]", "") for item in line.split(";"))
-        - {""}
+        frozenset(item.strip().replace("[", "").replace("]", "") for item in line.split(";")) - {""}
         for line in answer.states
     }
 
 
-def our_states(test: Test, states: tuple[dict[str, int], ...], shown: set[str]) -> set[frozenset[str]]:
+def our_states(
+    test: Test, states: tuple[dict[str, int], ...], shown: set[str]
+) -> set[frozenset[str]]:
     """Our final states in herd's spelling, limited to the names herd shows: a value that is
     a location's address is written as that location's name, as herd writes pointers."""
     bases, _ = layout_locations(test.variants[0].program)
     names = {address: name for name, address in bases.items()}
     return {
-        frozenset(f"{key}={names.get(value, value)}" for key, value in state.items() if key in shown)
+        frozenset(
+            f"{key}={names.get(value, value)}" for key, value in state.items() if key in shown
+        )
         for state in states
     }
 

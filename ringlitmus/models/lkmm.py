@@ -18,9 +18,9 @@ from ringlitmus.models.lkmm_base import (
     LF,
     LKR,
     LKW,
+    RL_RU,
     UL,
     M,
-    RL_RU,
     Srcu_lock,
     Srcu_unlock,
     Sync_srcu,
@@ -170,5 +170,3 @@ LKMM = Model(
         flag(ident(SetDiff(UL, Range(critical))), "unmatched-unlock"),
     ),
 )
-
-

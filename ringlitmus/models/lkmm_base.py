@@ -164,9 +164,7 @@ mb = define(
     ),
     "smp_mb() ordering, and that of fully ordered RMWs and the smp_mb__*() fences.",
 )
-gp = define(
-    "gp", seq(po, ident(SetUnion((Sync_rcu, Sync_srcu))), optional(po)), "Grace periods."
-)
+gp = define("gp", seq(po, ident(SetUnion((Sync_rcu, Sync_srcu))), optional(po)), "Grace periods.")
 strong_fence = define("strong-fence", union(mb, gp), "Strong fences (before RCU's are added).")
 
 nonrw_fence = define("nonrw-fence", union(strong_fence, po_rel, acq_po), "Non-rmb/wmb fences.")

@@ -83,9 +83,7 @@ r_pre_bounded = define(
     "r-pre-bounded",
     seq(
         ident(Marked),
-        optional(
-            union(addr, nonrw_fence, seq(ident(R4rmb), fencerel(Rmb), ident(NotNoreturn)))
-        ),
+        optional(union(addr, nonrw_fence, seq(ident(R4rmb), fencerel(Rmb), ident(NotNoreturn)))),
     ),
     "Read, bounded before.",
 )

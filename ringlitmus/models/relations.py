@@ -283,7 +283,9 @@ class Fix:
         return self.name
 
 
-RelTerm = Rel | Ident | Union | Inter | Diff | Seq | Inverse | Plus | Named | Product | Recursive | Fix
+RelTerm = (
+    Rel | Ident | Union | Inter | Diff | Seq | Inverse | Plus | Named | Product | Recursive | Fix
+)
 
 # --------------------------------------------------------------------------- axioms
 

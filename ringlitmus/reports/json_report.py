@@ -6,7 +6,8 @@ The shape is a contract (issue 3, extended by issue 7); later issues add keys, n
       {"file", "test", "format", "error": null | {"message", "file", "line", "column"},
        "variants": [{"variant", "model", "time_s",
                      "outcomes": [{"name", "kind", "status", "expected", "ok", "witness",
-                                   "execution", "reason"}], "states", "states_complete", "flags", "unknown_flags",
+                                   "execution", "reason"}], "states", "states_complete",
+                     "flags", "unknown_flags",
                      "herd" (herd files only): {"verdict", "observation", "validation"}}]}]}
 
 A file that could not be read or parsed has `test` and `format` null and no variants.
