@@ -210,7 +210,7 @@ class RelationEncoder:
             self._side.append(mk_implies(as_bool(self.conditions.term(condition)), implied))
         return variables
 
-    def _assume(self, leaf: rel.Recursive, dependent: set[object], pairs: RawPairs) -> None:
+    def _assume(self, leaf: rel.Recursive, dependent: frozenset[object], pairs: RawPairs) -> None:
         """Give `leaf` these pairs, forgetting what was worked out from its previous ones."""
         for cache in (self._relations, self._relation_terms, self._sets, self._set_terms):
             for node in dependent:

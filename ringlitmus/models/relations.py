@@ -8,6 +8,7 @@ execution encoder.
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 
 from ringlitmus.frozen import frozen, hash_once
@@ -391,8 +392,10 @@ def children(term: RelTerm | SetTerm) -> tuple[RelTerm | SetTerm, ...]:
     return ()
 
 
-def mentioning(term: RelTerm | SetTerm, leaf: Recursive) -> set[RelTerm | SetTerm]:
-    """The subterms of `term` (itself included) that contain `leaf`."""
+@functools.cache
+def mentioning(term: RelTerm | SetTerm, leaf: Recursive) -> frozenset[RelTerm | SetTerm]:
+    """The subterms of `term` (itself included) that contain `leaf`; a model's terms live as
+    long as the process, so the walk is made once per definition, not once per test."""
     found: set[RelTerm | SetTerm] = set()
     seen: dict[RelTerm | SetTerm, bool] = {}
 
@@ -405,4 +408,4 @@ def mentioning(term: RelTerm | SetTerm, leaf: Recursive) -> set[RelTerm | SetTer
         return seen[node]
 
     visit(term)
-    return found
+    return frozenset(found)
