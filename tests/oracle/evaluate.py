@@ -145,13 +145,19 @@ class Evaluator:
             return frozenset((event, event) for event in self.set_of(term.events))
         if isinstance(term, rel.Union):
             return frozenset().union(*(self.relation(operand) for operand in term.operands))
+        # Nothing to the right is worked out once the left is empty: LKMM's plain-access
+        # relations (`pre-race & rf & rw-xbstar^-1`) cost nothing without plain accesses.
         if isinstance(term, rel.Inter):
-            return self.relation(term.left) & self.relation(term.right)
+            left = self.relation(term.left)
+            return left & self.relation(term.right) if left else left
         if isinstance(term, rel.Diff):
-            return self.relation(term.left) - self.relation(term.right)
+            left = self.relation(term.left)
+            return left - self.relation(term.right) if left else left
         if isinstance(term, rel.Seq):
             result = self.relation(term.operands[0])
             for operand in term.operands[1:]:
+                if not result:
+                    break
                 result = compose(result, self.relation(operand))
             return result
         if isinstance(term, rel.Inverse):
