@@ -9,6 +9,11 @@ flags about malformed lock use that cannot arise here (an LKR without its LKW) a
 and so is `lock-final` (a test reading a lock's final value), which names herd's final writes.
 The bell's `srcu-bad-value-match` flag (different-values) is left out too: no relation here
 compares two events' values.
+
+One difference is not the model's but herd's value semantics: where a value can only come out
+of thin air through plain accesses (a cycle of rf and dependencies no marked ordering breaks),
+herd7 keeps the execution with an unsolved symbolic value that equals no number, while here
+the value is free; such a test reports a value reachable where herd7 says Never.
 """
 
 from __future__ import annotations
