@@ -255,6 +255,8 @@ def test_json_shape() -> None:
         "outcomes",
         "states",
         "states_complete",
+        "flags",
+        "unknown_flags",
         "herd",
     }
     assert variant["variant"] == "default"

@@ -13,7 +13,16 @@ from ringlitmus.reports.json_report import build_document, render_json
 TOP_KEYS = {"ringlitmus", "model", "results"}
 RESULT_KEYS = {"file", "test", "format", "error", "variants"}
 ERROR_KEYS = {"message", "file", "line", "column"}
-VARIANT_KEYS = {"variant", "model", "time_s", "outcomes", "states", "states_complete"}
+VARIANT_KEYS = {
+    "variant",
+    "model",
+    "time_s",
+    "outcomes",
+    "states",
+    "states_complete",
+    "flags",
+    "unknown_flags",
+}
 OUTCOME_KEYS = {"name", "kind", "status", "expected", "ok", "witness", "execution", "reason"}
 HERD_KEYS = {"verdict", "observation", "validation"}
 
