@@ -226,6 +226,12 @@ def _mentions_communication(term: rel.RelTerm | rel.SetTerm) -> bool:
         return _mentions_communication(term.left) or _mentions_communication(term.right)
     if isinstance(term, rel.Ident):
         return _mentions_communication(term.events)
+    if isinstance(term, rel.Product):
+        return _mentions_communication(term.left) or _mentions_communication(term.right)
+    if isinstance(term, rel.Fix):
+        return _mentions_communication(term.body)
+    if isinstance(term, rel.Recursive):
+        return False  # its definition's body says
     return _mentions_communication(term.relation)
 
 

@@ -153,6 +153,8 @@ class _Query:
             literal = z3.Bool(f"axiom[{axiom.name}]")
             self.literals[axiom.name] = literal
             self.solver.add(*(z3.Implies(literal, c) for c in self.encoder.encode_axiom(axiom)))
+        # What recursive definitions require of their own variables holds whatever the axioms.
+        self.solver.add(*self.encoder.side_constraints())
 
     def assuming(self, axioms: list[Axiom]) -> list[z3.BoolRef]:
         """The literals that switch these axioms on."""
@@ -290,6 +292,7 @@ def _edge_core(
     """
     solver = query.solver
     constraints, literals = encode_axiom_edges(query.encoder, axiom)
+    solver.add(*query.encoder.side_constraints())
     solver.push()
     try:
         solver.add(*constraints)

@@ -27,16 +27,19 @@ class Ordering(Enum):
     ACQUIRE_PC = "acquire-pc"
     RELEASE = "release"
     UNMARKED = "unmarked"
+    SRCU_LOCK = "srcu-lock"
+    SRCU_UNLOCK = "srcu-unlock"
 
 
 class FenceKind(Enum):
     """Barriers. DMB and DSB are one kind each: a litmus test cannot tell them apart.
 
-    MFENCE is X86's; BEFORE_ATOMIC, AFTER_ATOMIC, AFTER_SPINLOCK, AFTER_UNLOCK_LOCK and BARRIER
-    are Linux's smp_mb__before_atomic(), smp_mb__after_atomic(), smp_mb__after_spinlock(),
-    smp_mb__after_unlock_lock() and barrier() (Linux's smp_mb/rmb/wmb are the DMB kinds they
-    compile to on arm64).
-    Each model gives meaning to the kinds it knows (see models/).
+    MFENCE is X86's; BEFORE_ATOMIC and AFTER_ATOMIC are Linux's smp_mb__before_atomic() and
+    smp_mb__after_atomic() (Linux's smp_mb/rmb/wmb are the DMB kinds they compile to on arm64).
+    The kinds after them are Linux's RCU and spinlock barriers (linux-kernel.def's fence
+    annotations), and barrier(); SYNC_SRCU is synchronize_srcu(), a barrier that names its
+    srcu_struct (the Fence's `address`). Each model gives meaning to the kinds it knows (see
+    models/).
     """
 
     DMB_FULL = "dmb ish"
@@ -48,7 +51,21 @@ class FenceKind(Enum):
     AFTER_ATOMIC = "smp_mb__after_atomic"
     AFTER_SPINLOCK = "smp_mb__after_spinlock"
     AFTER_UNLOCK_LOCK = "smp_mb__after_unlock_lock"
+    AFTER_SRCU_READ_UNLOCK = "smp_mb__after_srcu_read_unlock"
     BARRIER = "barrier"
+    RCU_LOCK = "rcu_read_lock"
+    RCU_UNLOCK = "rcu_read_unlock"
+    SYNC_RCU = "synchronize_rcu"
+    SYNC_SRCU = "synchronize_srcu"
+
+
+class LockOp(Enum):
+    """Linux spinlock operations (herd's `__lock`, `__unlock`, `__trylock`, `__islocked`)."""
+
+    LOCK = "spin_lock"
+    UNLOCK = "spin_unlock"
+    TRYLOCK = "spin_trylock"
+    IS_LOCKED = "spin_is_locked"
 
 
 class ArithOp(Enum):
@@ -291,9 +308,21 @@ class Rmw:
 
 @frozen
 class Fence:
-    """A barrier instruction."""
+    """A barrier instruction; `address` is the srcu_struct a SYNC_SRCU names (else None)."""
 
     kind: FenceKind
+    span: Span | None = field(default=None, compare=False)
+    address: Expr | None = None
+
+
+@frozen
+class Lock:
+    """A spinlock operation on the lock at `address`; `dest` receives what spin_trylock()
+    or spin_is_locked() returns (1 or 0)."""
+
+    op: LockOp
+    dest: str | None
+    address: Expr
     span: Span | None = field(default=None, compare=False)
 
 
@@ -320,7 +349,7 @@ class Label:
     span: Span | None = field(default=None, compare=False)
 
 
-Instruction = Assign | Select | Load | Store | Rmw | Fence | Branch | Label
+Instruction = Assign | Select | Load | Store | Rmw | Fence | Lock | Branch | Label
 
 # --------------------------------------------------------------------------- programs and tests
 

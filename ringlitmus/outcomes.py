@@ -27,7 +27,7 @@ from ringlitmus.encode.solver import (
     new_solver,
     push,
 )
-from ringlitmus.encode.terms import as_bool, assert_all, negation
+from ringlitmus.encode.terms import any_of, as_bool, assert_all, negation
 from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
@@ -73,7 +73,8 @@ class OutcomeResult:
 @frozen
 class VariantResult:
     """All outcomes of one variant under one model, and its reachable final states when
-    asked for."""
+    asked for. `flags` names the model's flags some consistent execution raises (herd's
+    `Flag data-race`); `unknown_flags` those the solver could not decide."""
 
     variant: str
     time_s: float
@@ -82,6 +83,8 @@ class VariantResult:
     states_complete: bool = True
     model: str = "armv8"
     no_execution: bool = False
+    flags: tuple[str, ...] = ()
+    unknown_flags: tuple[str, ...] = ()
 
 
 @frozen
@@ -159,7 +162,10 @@ def _check_variant(
     )
     execution = encode_execution(structure, deadline)
     encoder = RelationEncoder(execution, deadline)
-    axioms = [encoder.encode_axiom(axiom) for axiom in MODELS[options.model].axioms]
+    model = MODELS[options.model]
+    axioms = [encoder.encode_axiom(axiom) for axiom in model.axioms]
+    flags = {flag.name: any_of(encoder.pairs(flag.relation).values()) for flag in model.flags}
+    axioms.append(encoder.side_constraints())
     _translate_queries(test, execution, labels)
     # The deadline, not a solver timeout, bounds each query: it also stops Z3's simplifier.
     timeout_s = options.timeout_s if deadline is None else None
@@ -193,6 +199,7 @@ def _check_variant(
             # What was decided stands; the rest is unknown, with the timeout as its reason.
             decided = _undecided(expected, outcome, exceeded.reason)
         results.append(decided)
+    raised = _raised_flags(solver, flags, deadline)
     states: tuple[dict[str, int], ...] | None = None
     complete = True
     if options.states:
@@ -208,7 +215,25 @@ def _check_variant(
         states=None if vacuous else states,
         states_complete=complete,
         no_execution=vacuous,
+        flags=tuple(name for name, verdict in raised.items() if verdict is Verdict.REACHABLE),
+        unknown_flags=tuple(name for name, verdict in raised.items() if verdict is Verdict.UNKNOWN),
     )
+
+
+def _raised_flags(
+    solver: z3.Solver, flags: dict[str, bool | z3.BoolRef], deadline: Deadline | None
+) -> dict[str, Verdict]:
+    """Whether some consistent execution raises each flag (LKMM's data-race); past the
+    deadline, the flags not yet asked are unknown."""
+    raised: dict[str, Verdict] = {}
+    for name, condition in flags.items():
+        if condition is False:
+            continue
+        try:
+            raised[name] = _decide_under(solver, condition, deadline).verdict
+        except CheckTimeoutError:
+            raised[name] = Verdict.UNKNOWN
+    return raised
 
 
 def _translate_queries(test: ir.Test, execution: Execution, labels: dict[str, ir.Term]) -> None:

@@ -23,6 +23,8 @@ def variant_to_data(variant: VariantResult) -> dict[str, Any]:
         "states_complete": variant.states_complete,
         "model": variant.model,
         "no_execution": variant.no_execution,
+        "flags": list(variant.flags),
+        "unknown_flags": list(variant.unknown_flags),
     }
 
 
@@ -57,6 +59,8 @@ def variant_from_data(data: object) -> VariantResult:
         states_complete=_boolean(fields["states_complete"]),
         model=_string(fields["model"]),
         no_execution=_boolean(fields["no_execution"]),
+        flags=tuple(_string(flag) for flag in _list(fields["flags"])),
+        unknown_flags=tuple(_string(flag) for flag in _list(fields["unknown_flags"])),
     )
 
 

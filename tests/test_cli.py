@@ -256,6 +256,8 @@ def test_json_shape() -> None:
         "states",
         "states_complete",
         "no_execution",
+        "flags",
+        "unknown_flags",
         "herd",
     }
     assert variant["variant"] == "default"
@@ -315,6 +317,22 @@ def test_herd_format_says_forbidden_for_not_exists() -> None:
         "Condition ~exists (1:X0=1 /\\ 1:X2=0)",
         "Observation MP-not-exists Sometimes 1 3",
     ]
+
+
+def test_lkmm_flags_print_as_herd_json_and_table_do() -> None:
+    """A data race is herd's `Flag data-race` line before the condition, a `flags` entry in
+    JSON and a note under the table; the verdict stays the file's."""
+    path = DATA.parent / "lkmm" / "data-race-flag.litmus"
+    herd = run("check", "--model", "lkmm", "--format", "herd", path)
+    assert herd.exit_code == ExitCode.OK
+    lines = herd.stdout.splitlines()
+    assert lines[lines.index("Flag data-race") + 1].startswith("Condition exists")
+    document = json.loads(run("check", "--model", "lkmm", "--json", path).stdout)
+    assert document["results"][0]["variants"][0]["flags"] == ["data-race"]
+    assert (
+        "flag data-race [default]: some execution raises it"
+        in run("check", "--model", "lkmm", path).stdout
+    )
 
 
 def test_defines_reach_the_ring_front_end() -> None:

@@ -160,8 +160,9 @@ def model_option(allow_all: bool = False) -> Decorator:
         default="armv8",
         show_default=True,
         help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat), sc "
-        "(sequential consistency) or lkmm (the Linux-kernel memory model, without RCU and "
-        "locking). herd X86 tests need tso or sc; under tso a full DMB is an MFENCE and "
+        "(sequential consistency) or lkmm (the Linux-kernel memory model, linux-kernel.cat "
+        "with locks, RCU, SRCU and plain accesses; flags such as data-race are reported). "
+        "herd X86 tests need tso or sc; under tso a full DMB is an MFENCE and "
         "acquire/release add nothing." + every,
     )
 

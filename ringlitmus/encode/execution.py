@@ -76,9 +76,11 @@ def encode_execution(structure: EventStructure, deadline: Deadline | None = None
     symbols = execution.symbols
     for event in paced(structure.events, deadline, Phase.ENCODING):
         execution.executes[event.id] = symbols.guard(event.guard)
-        if event.is_memory:
+        if event.has_location:
             execution.addresses[event.id] = symbols.value(event.address)
     _constrain_addresses(execution, deadline)
+    for assumption in structure.assumptions:
+        execution.constraints.append(as_bool(symbols.guard(assumption)))
     _encode_coherence(execution, writes, cells, deadline)
     _encode_reads_from(execution, reads, cells, deadline)
     _encode_from_reads(execution, reads, cells, deadline)
@@ -223,7 +225,8 @@ def _encode_final_memory(
         candidates = [
             write
             for write in cells.at(address)
-            if compare(ir.CmpOp.EQ, execution.addresses[write.id], address) is not False
+            if write.is_store
+            and compare(ir.CmpOp.EQ, execution.addresses[write.id], address) is not False
         ]
         for write in candidates:
             here = compare(ir.CmpOp.EQ, execution.addresses[write.id], address)

@@ -242,6 +242,10 @@ class _Deriver:
             return self.relation(term.relation, b, a)
         if isinstance(term, rel.Seq):
             return self.path(list(term.operands), a, b)
+        if isinstance(term, rel.Fix | rel.Recursive):
+            return [term.name]  # a recursive definition is named, not unfolded
+        if isinstance(term, rel.Product):
+            return [str(term)]
         assert isinstance(term, rel.Plus)
         edges = true_pairs(self.encoder, term.relation, self.model)
         nodes = _route(edges, a, b)

@@ -26,7 +26,15 @@ from ringlitmus.encode.static import (
     Raw,
     reduce_static,
 )
-from ringlitmus.encode.terms import Cond, as_bool, mk_compare, mk_implies, mk_int, mk_less
+from ringlitmus.encode.terms import (
+    Cond,
+    as_bool,
+    mk_bool,
+    mk_compare,
+    mk_implies,
+    mk_int,
+    mk_less,
+)
 from ringlitmus.ir import CmpOp, FenceKind
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind, BaseRelation, BaseSet
@@ -70,8 +78,11 @@ class RelationEncoder:
             BaseRelation.PICK_ADDR_DEP: structure.pick_addr_dep,
             BaseRelation.PICK_DATA_DEP: structure.pick_data_dep,
             BaseRelation.PICK_CTRL_DEP: structure.pick_ctrl_dep,
+            BaseRelation.RCU_RSCS: structure.rcu_rscs,
         }
         self._set_terms: dict[rel.SetTerm, SetMap] = {}
+        # What recursive definitions (rel.Fix) require of their variables; see side_constraints.
+        self._side: list[z3.BoolRef] = []
 
     def _paced(self, items: Iterable[Item], every: int = ITEMS_BETWEEN_CHECKS) -> Iterable[Item]:
         """`items`, looking at the deadline as they go (see `paced`)."""
@@ -165,8 +176,59 @@ class RelationEncoder:
             return self._sequence(term.operands)
         if isinstance(term, rel.Inverse):
             return {(b, a): condition for (a, b), condition in self._pairs(term.relation).items()}
+        if isinstance(term, rel.Product):
+            right = self._events(term.right)
+            return _prune(
+                {
+                    (a, b): self.conditions.both(c, d)
+                    for a, c in self._events(term.left).items()
+                    for b, d in right.items()
+                }
+            )
+        if isinstance(term, rel.Fix):
+            return self._fixpoint(term)
+        if isinstance(term, rel.Recursive):
+            return {}  # only met outside its definition's body: never
         assert isinstance(term, rel.Plus)
         return self._closure(self._pairs(term.relation))
+
+    def side_constraints(self) -> list[z3.BoolRef]:
+        """Constraints the terms encoded so far need besides the axioms (those of recursive
+        definitions), each handed out once."""
+        taken, self._side = self._side, []
+        return taken
+
+    def _fixpoint(self, term: rel.Fix) -> RawPairs:
+        """`let rec name = body` as one Boolean per pair it may hold, each implied by the body.
+
+        The solver may make the relation larger than the least fixpoint, never smaller; as
+        every use is monotone (rel.Fix), some execution satisfies the constraints with some
+        such relation exactly when one does with the least.
+        """
+        leaf = rel.Recursive(term.name)
+        dependent = rel.mentioning(term.body, leaf)
+        may: set[tuple[int, int]] = set()
+        while True:  # which pairs it may hold: iterate on pairs alone, up to a fixpoint
+            self._assume(leaf, dependent, dict.fromkeys(may, True))
+            found = set(self._pairs(term.body))
+            if found <= may:
+                break
+            may |= found
+        variables: RawPairs = {(a, b): mk_bool(f"{term.name}(e{a},e{b})") for a, b in sorted(may)}
+        self._assume(leaf, dependent, variables)
+        for pair, condition in self._pairs(term.body).items():
+            implied = as_bool(variables[pair])  # type: ignore[arg-type]
+            self._side.append(mk_implies(as_bool(self.conditions.term(condition)), implied))
+        return variables
+
+    def _assume(self, leaf: rel.Recursive, dependent: frozenset[object], pairs: RawPairs) -> None:
+        """Give `leaf` these pairs, forgetting what was worked out from its previous ones."""
+        for cache in (self._relations, self._relation_terms, self._sets, self._set_terms):
+            for node in dependent:
+                cache.pop(node, None)  # type: ignore[call-overload]
+        for key in [key for key in self._indexes if key[0] in dependent]:
+            del self._indexes[key]
+        self._relations[leaf] = pairs
 
     def _base(self, base: BaseRelation) -> RawPairs:
         execution, structure = self.execution, self.structure
@@ -181,7 +243,7 @@ class RelationEncoder:
         if base is BaseRelation.SAME_INSTANCE:
             return self._same_instance()
         if base in _PREDICATES:
-            memory = [event.id for event in structure.events if event.is_memory]
+            memory = [event.id for event in structure.events if event.has_location]
             predicate = self.predicate(base)
             return _prune(
                 {(a, b): predicate(a, b) for a in self._paced(memory, every=8) for b in memory}
@@ -251,7 +313,7 @@ class RelationEncoder:
         if base is BaseRelation.LOC:
             return lambda a, b: (
                 self.execution.same_address(a, b)
-                if events[a].is_memory and events[b].is_memory
+                if events[a].has_location and events[b].has_location
                 else False
             )
         if base is BaseRelation.INT:
@@ -282,7 +344,10 @@ class RelationEncoder:
             if predicate is not None:
                 pairs = self._paced(self._pairs(filtered).items())
                 return _prune({pair: both(c, predicate(*pair)) for pair, c in pairs})
-        first, second = self._pairs(left), self._pairs(right)
+        first = self._pairs(left)
+        if not first:
+            return {}  # `pre-race & rf & rw-xbstar^-1` costs nothing without plain accesses
+        second = self._pairs(right)
         return _prune(
             {
                 pair: both(c, second[pair])
@@ -594,6 +659,21 @@ _MEMBERSHIP: dict[BaseSet, Callable[[Event], bool]] = {
     BaseSet.PLAIN: lambda event: Tag.PLAIN in event.tags,
     BaseSet.BEFORE_ATOMIC: lambda event: event.fence is FenceKind.BEFORE_ATOMIC,
     BaseSet.AFTER_ATOMIC: lambda event: event.fence is FenceKind.AFTER_ATOMIC,
+    BaseSet.AFTER_SPINLOCK: lambda event: event.fence is FenceKind.AFTER_SPINLOCK,
+    BaseSet.AFTER_UNLOCK_LOCK: lambda event: event.fence is FenceKind.AFTER_UNLOCK_LOCK,
+    BaseSet.AFTER_SRCU_READ_UNLOCK: lambda event: event.fence is FenceKind.AFTER_SRCU_READ_UNLOCK,
+    BaseSet.BARRIER: lambda event: event.fence is FenceKind.BARRIER,
+    BaseSet.RCU_LOCK: lambda event: event.fence is FenceKind.RCU_LOCK,
+    BaseSet.RCU_UNLOCK: lambda event: event.fence is FenceKind.RCU_UNLOCK,
+    BaseSet.SYNC_RCU: lambda event: event.fence is FenceKind.SYNC_RCU,
+    BaseSet.SYNC_SRCU: lambda event: event.fence is FenceKind.SYNC_SRCU,
+    BaseSet.SRCU_LOCK: lambda event: Tag.SRCU_LOCK in event.tags,
+    BaseSet.SRCU_UNLOCK: lambda event: Tag.SRCU_UNLOCK in event.tags,
+    BaseSet.LOCK_READ: lambda event: Tag.LOCK_READ in event.tags,
+    BaseSet.LOCK_WRITE: lambda event: Tag.LOCK_WRITE in event.tags,
+    BaseSet.UNLOCK: lambda event: Tag.UNLOCK in event.tags,
+    BaseSet.LOCK_FAIL: lambda event: Tag.LOCK_FAIL in event.tags,
+    BaseSet.IS_LOCKED: lambda event: Tag.IS_LOCKED in event.tags,
 }
 
 

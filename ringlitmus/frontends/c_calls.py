@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ringlitmus.frontends.c_atomics import ATOMICS
 from ringlitmus.frontends.c_code import Builder, CallTable, Primitive, Translator
+from ringlitmus.frontends.c_sync import SYNC_CALLS
 from ringlitmus.frontends.c_syntax import CCall
 from ringlitmus.ir import FenceKind, Ordering
 
@@ -83,4 +84,4 @@ def _with_long_forms(table: dict[str, Primitive]) -> dict[str, Primitive]:
     return {**table, **long_forms}
 
 
-CALLS: CallTable = _with_long_forms({**_accesses(), **ATOMICS})
+CALLS: CallTable = _with_long_forms({**_accesses(), **ATOMICS, **SYNC_CALLS})

@@ -72,10 +72,6 @@ class Primitive:
 
 CallTable = Mapping[str, Primitive]
 
-# Calls of the parts of LKMM the lkmm model leaves out: refused with a message saying so.
-_REFUSED_PREFIXES = ("rcu_", "srcu_", "spin_", "raw_spin_", "mutex_", "synchronize_", "call_rcu")
-_REFUSED = frozenset({"smp_mb__after_srcu_read_unlock"})
-
 
 def translate_function(
     function: CFunction,
@@ -222,11 +218,6 @@ class Translator:
         name = call.name
         primitive = self.calls.get(name)
         if primitive is None:
-            if name.startswith(_REFUSED_PREFIXES) or name in _REFUSED:
-                raise UnsupportedInstructionError(
-                    f"unsupported construct '{name}' (the lkmm model has no RCU or locking yet)",
-                    call.span,
-                )
             raise UnsupportedInstructionError(f"unsupported construct '{name}'", call.span)
         if len(call.arguments) != primitive.arity:
             plural = "s" if primitive.arity != 1 else ""

@@ -8,6 +8,7 @@ execution encoder.
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 
 from ringlitmus.frozen import frozen, hash_once
@@ -36,6 +37,21 @@ class BaseSet(Enum):
     PLAIN = "Plain"
     BEFORE_ATOMIC = "Before-atomic"
     AFTER_ATOMIC = "After-atomic"
+    AFTER_SPINLOCK = "After-spinlock"
+    AFTER_UNLOCK_LOCK = "After-unlock-lock"
+    AFTER_SRCU_READ_UNLOCK = "After-srcu-read-unlock"
+    BARRIER = "Barrier"
+    RCU_LOCK = "Rcu-lock"
+    RCU_UNLOCK = "Rcu-unlock"
+    SYNC_RCU = "Sync-rcu"
+    SYNC_SRCU = "Sync-srcu"
+    SRCU_LOCK = "Srcu-lock"
+    SRCU_UNLOCK = "Srcu-unlock"
+    LOCK_READ = "LKR"
+    LOCK_WRITE = "LKW"
+    UNLOCK = "UL"
+    LOCK_FAIL = "LF"
+    IS_LOCKED = "RL|RU"
 
 
 class BaseRelation(Enum):
@@ -59,6 +75,7 @@ class BaseRelation(Enum):
     PICK_ADDR_DEP = "pick-addr-dep"
     PICK_DATA_DEP = "pick-data-dep"
     PICK_CTRL_DEP = "pick-ctrl-dep"
+    RCU_RSCS = "rcu-rscs"
 
 
 # --------------------------------------------------------------------------- event sets
@@ -229,7 +246,47 @@ class Named:
         return self.name
 
 
-RelTerm = Rel | Ident | Union | Inter | Diff | Seq | Inverse | Plus | Named
+@hash_once
+@frozen
+class Product:
+    """`S1 * S2`: every pair of an event of S1 and an event of S2."""
+
+    left: SetTerm
+    right: SetTerm
+
+    def __str__(self) -> str:
+        return f"({self.left} * {self.right})"
+
+
+@hash_once
+@frozen
+class Recursive:
+    """The relation `name` inside the body of its own recursive definition (see Fix)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@hash_once
+@frozen
+class Fix:
+    """cat's `let rec name = body`: the least relation equal to `body` (whose `Recursive(name)`
+    leaves stand for the relation itself). Every use must be monotone: the encoder lets the
+    solver pick any relation closed under `body`, and the smallest is the one that satisfies
+    most constraints."""
+
+    name: str
+    body: RelTerm
+
+    def __str__(self) -> str:
+        return self.name
+
+
+RelTerm = (
+    Rel | Ident | Union | Inter | Diff | Seq | Inverse | Plus | Named | Product | Recursive | Fix
+)
 
 # --------------------------------------------------------------------------- axioms
 
@@ -255,12 +312,26 @@ class Axiom:
 
 
 @frozen
+class Flag:
+    """`flag ~empty relation as name`: herd reports `name` when some consistent execution
+    has a pair in `relation` (a data race, an unmatched unlock); it allows no execution less."""
+
+    relation: RelTerm
+    name: str
+
+    def __str__(self) -> str:
+        return f"flag ~empty {self.relation} as {self.name}"
+
+
+@frozen
 class Model:
-    """A memory model: its name and the axioms every consistent execution satisfies."""
+    """A memory model: its name, the axioms every consistent execution satisfies and the
+    flags it raises."""
 
     name: str
     axioms: tuple[Axiom, ...]
     definitions: tuple[Named, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
 
 # --------------------------------------------------------------------------- builders
@@ -286,6 +357,11 @@ def define(name: str, relation: RelTerm, doc: str = "") -> Named:
     return Named(name, relation, doc)
 
 
+def flag(relation: RelTerm, name: str) -> Flag:
+    """`flag ~empty relation as name`."""
+    return Flag(relation, name)
+
+
 def acyclic(relation: RelTerm, name: str) -> Axiom:
     """`acyclic relation as name`."""
     return Axiom(AxiomKind.ACYCLIC, relation, name)
@@ -299,3 +375,37 @@ def irreflexive(relation: RelTerm, name: str) -> Axiom:
 def empty(relation: RelTerm, name: str) -> Axiom:
     """`empty relation as name`."""
     return Axiom(AxiomKind.EMPTY, relation, name)
+
+
+def children(term: RelTerm | SetTerm) -> tuple[RelTerm | SetTerm, ...]:
+    """The terms `term` is made of, relations and sets alike."""
+    if isinstance(term, Union | Seq | SetUnion):
+        return term.operands
+    if isinstance(term, Inter | Diff | Product | SetInter | SetDiff):
+        return (term.left, term.right)
+    if isinstance(term, Named | Inverse | Plus | Range):
+        return (term.relation,)
+    if isinstance(term, Ident):
+        return (term.events,)
+    if isinstance(term, Fix):
+        return (term.body,)
+    return ()
+
+
+@functools.cache
+def mentioning(term: RelTerm | SetTerm, leaf: Recursive) -> frozenset[RelTerm | SetTerm]:
+    """The subterms of `term` (itself included) that contain `leaf`; a model's terms live as
+    long as the process, so the walk is made once per definition, not once per test."""
+    found: set[RelTerm | SetTerm] = set()
+    seen: dict[RelTerm | SetTerm, bool] = {}
+
+    def visit(node: RelTerm | SetTerm) -> bool:
+        if node not in seen:
+            seen[node] = node == leaf
+            seen[node] = any([visit(child) for child in children(node)]) or node == leaf
+            if seen[node]:
+                found.add(node)
+        return seen[node]
+
+    visit(term)
+    return frozenset(found)

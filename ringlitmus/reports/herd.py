@@ -183,6 +183,8 @@ def _render_block(
         counts = f" {states.positive} {states.negative}"
     else:
         lines.append(judgement.validation.value)
+    # herd prints a line per flag some consistent execution raises, before the condition.
+    lines.extend(f"Flag {flag}" for flag in variant.flags)
     condition = format_condition(test, outcome.condition)
     lines.append(f"Condition {_QUANTIFIERS[outcome.kind]} ({condition})")
     lines.append(f"Observation {name} {judgement.observation.value}{counts}")

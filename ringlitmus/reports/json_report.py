@@ -7,6 +7,7 @@ The shape is a contract (issue 3, extended by issue 7); later issues add keys, n
        "variants": [{"variant", "model", "time_s",
                      "outcomes": [{"name", "kind", "status", "expected", "ok", "witness",
                                    "execution", "reason"}], "states", "states_complete",
+                     "flags", "unknown_flags",
                      "herd" (herd files only): {"verdict", "observation", "validation"}}]}]}
 
 A file that could not be read or parsed has `test` and `format` null and no variants. A file
@@ -127,6 +128,10 @@ def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:
         # True when the variant admits no execution at all: its outcomes are then "unknown"
         # with the reason, and the file is an error (exit 2), never a vacuous pass.
         "no_execution": variant.no_execution,
+        # The model's flags some consistent execution raises (LKMM's data-race), and those
+        # the solver could not decide.
+        "flags": list(variant.flags),
+        "unknown_flags": list(variant.unknown_flags),
     }
     if result.format in HERD_FORMATS and variant.outcomes:
         # A herd test has one final condition, so one outcome.

@@ -53,6 +53,7 @@ def render_result(console: Console, report: FileReport, show_states: bool = Fals
     console.print(Text(f"{result.test}  {result.file}", style="bold"), soft_wrap=True)
     console.print(result_table(result))
     lines = outcome_notes(result)
+    lines.extend(flag_lines(result))
     if show_states:
         lines.extend(state_lines(result))
     lines.append(summary_line(report))
@@ -136,6 +137,23 @@ def outcome_notes(result: TestResult) -> list[Text]:
             line.append(f"{where}: {describe_claim(outcome)}")
             lines.append(line)
             lines.extend(witness_lines(outcome))
+    return lines
+
+
+def flag_lines(result: TestResult) -> list[Text]:
+    """Below the table: the model's flags some execution raises (LKMM's `data-race`), which
+    warn without changing a verdict, and those the solver could not decide."""
+    lines: list[Text] = []
+    for variant in result.variants:
+        label = variant_label(result, variant)
+        for flag in variant.flags:
+            line = Text("! ", style="bold yellow")
+            line.append(f"flag {flag} [{label}]: some execution raises it")
+            lines.append(line)
+        for flag in variant.unknown_flags:
+            line = Text("? ", style=_MARK_STYLES[None])
+            line.append(f"flag {flag} [{label}]: the solver could not decide it")
+            lines.append(line)
     return lines
 
 

@@ -34,6 +34,7 @@ from ringlitmus.semantics.events import (
     constant_value,
     layout_locations,
 )
+from ringlitmus.semantics.locks import match_rcu_sections
 from ringlitmus.semantics.thread import ThreadRunner
 
 __all__ = [
@@ -79,4 +80,5 @@ def build_event_structure(
         structure.thread_events.append([])
         registers = None if observed is None else observed.get(thread.name, ())
         ThreadRunner(structure, index, thread, bases, registers, deadline).run()
+    match_rcu_sections(structure)
     return structure

@@ -257,7 +257,9 @@ class MemoryAccesses:
             tags.add(Tag.ACQUIRE_PC)
         elif instruction.ordering is Ordering.UNMARKED:
             tags.add(Tag.PLAIN)
-        elif instruction.ordering is Ordering.RELEASE:
+        elif instruction.ordering is Ordering.SRCU_LOCK:
+            tags.add(Tag.SRCU_LOCK)
+        elif instruction.ordering in (Ordering.RELEASE, Ordering.SRCU_UNLOCK):
             raise UnsupportedInstructionError("a load cannot be a release", span)
         read = self.event(EventKind.READ, address.value, None, position, tags, span=span)
         self.record_dependencies(read, address, None)
@@ -276,6 +278,8 @@ class MemoryAccesses:
             tags.add(Tag.RELEASE)
         elif instruction.ordering is Ordering.UNMARKED:
             tags.add(Tag.PLAIN)
+        elif instruction.ordering is Ordering.SRCU_UNLOCK:
+            tags.add(Tag.SRCU_UNLOCK)
         elif instruction.ordering is not Ordering.PLAIN:
             raise UnsupportedInstructionError("a store can only be plain or a release", span)
         guard = self.guard

@@ -30,6 +30,10 @@ class Tag(Enum):
 
     RMW marks both events of a read-modify-write instruction, even a failed CAS's lone read;
     MB marks those of a fully ordered Linux RMW; PLAIN marks an unmarked C access (LKMM).
+    The lock tags are lock.cat's event classes: LOCK_READ and LOCK_WRITE the two halves of
+    spin_lock() or a successful spin_trylock(), UNLOCK spin_unlock(), LOCK_FAIL a failed
+    spin_trylock(), IS_LOCKED spin_is_locked() (herd's RL or RU, told apart by the value it
+    reads); SRCU_LOCK and SRCU_UNLOCK are srcu_read_lock()'s read and srcu_read_unlock()'s write.
     """
 
     ACQUIRE = "A"
@@ -41,6 +45,13 @@ class Tag(Enum):
     RMW = "RMW"
     MB = "MB"
     PLAIN = "Plain"
+    LOCK_READ = "LKR"
+    LOCK_WRITE = "LKW"
+    UNLOCK = "UL"
+    LOCK_FAIL = "LF"
+    IS_LOCKED = "RL|RU"
+    SRCU_LOCK = "Srcu-lock"
+    SRCU_UNLOCK = "Srcu-unlock"
 
 
 @frozen
@@ -67,6 +78,18 @@ class Event:
     def is_memory(self) -> bool:
         """Reads and writes, as opposed to barriers."""
         return self.kind is not EventKind.FENCE
+
+    @property
+    def is_store(self) -> bool:
+        """Writes that make a cell's final value: herd's final state leaves out what spinlock
+        operations write (lock.cat's LKW and UL are lock events, not stores)."""
+        return self.kind is EventKind.WRITE and not self.tags & {Tag.LOCK_WRITE, Tag.UNLOCK}
+
+    @property
+    def has_location(self) -> bool:
+        """Accesses, and synchronize_srcu(), a barrier naming its srcu_struct (herd's loc
+        relates it to that struct's accesses)."""
+        return self.kind is not EventKind.FENCE or self.fence is FenceKind.SYNC_SRCU
 
 
 Pairs = dict[tuple[int, int], Guard]
@@ -95,6 +118,10 @@ class EventStructure:
     pick_ctrl_dep: Pairs = field(default_factory=dict)
     instances: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)
+    # Conditions every execution meets: a spin_lock() only returns once it read "unlocked".
+    assumptions: list[Guard] = field(default_factory=list)
+    # Matching rcu_read_lock() / rcu_read_unlock() pairs (linux-kernel.bell's rcu-rscs).
+    rcu_rscs: Pairs = field(default_factory=dict)
 
     @property
     def init_writes(self) -> Iterator[Event]:

@@ -15,6 +15,7 @@ from ringlitmus.semantics.events import (
     constant_value,
 )
 from ringlitmus.semantics.liveness import live_after_labels
+from ringlitmus.semantics.locks import LockAccesses
 from ringlitmus.semantics.registers import RegisterState, StoreRecord, merge_provenance, union
 from ringlitmus.symbolic import (
     All,
@@ -33,7 +34,7 @@ from ringlitmus.symbolic import (
 SHORT_GUARD = 3
 
 
-class ThreadRunner(MemoryAccesses):
+class ThreadRunner(MemoryAccesses, LockAccesses):
     """Symbolic execution of one thread along all its paths at once."""
 
     def __init__(
@@ -255,7 +256,15 @@ class ThreadRunner(MemoryAccesses):
         elif isinstance(instruction, ir.Rmw):
             self.rmw(position, instruction)
         elif isinstance(instruction, ir.Fence):
-            self.event(EventKind.FENCE, 0, 0, position, set(), fence=instruction.kind, span=span)
+            # Only synchronize_srcu() names a location: its srcu_struct.
+            address = 0
+            if instruction.address is not None:
+                address = self.evaluate(instruction.address, span).value  # type: ignore[assignment]
+            self.event(
+                EventKind.FENCE, address, 0, position, set(), fence=instruction.kind, span=span
+            )
+        elif isinstance(instruction, ir.Lock):
+            self.lock_operation(position, instruction)
         elif isinstance(instruction, ir.Branch):
             self.branch(instruction)
 

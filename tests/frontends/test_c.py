@@ -110,9 +110,11 @@ exists (0:r2=5)
 
 @pytest.mark.parametrize(
     ("call", "column"),
-    [("spin_lock(l);", 2), ("rcu_read_lock();", 2), ("r0 = srcu_read_lock(l);", 7)],
+    [("mutex_lock(l);", 2), ("raw_spin_lock(l);", 2), ("r0 = call_rcu(l);", 7)],
 )
-def test_rcu_and_locking_are_unsupported(tmp_path: Path, call: str, column: int) -> None:
+def test_primitives_outside_linux_kernel_def_are_unsupported(
+    tmp_path: Path, call: str, column: int
+) -> None:
     text = f"C locked\n{{}}\nP0(int *x, spinlock_t *l)\n{{\n\t{call}\n}}\nexists (x=0)\n"
     with pytest.raises(UnsupportedInstructionError) as caught:
         parse_file(write(tmp_path, text))
@@ -121,6 +123,38 @@ def test_rcu_and_locking_are_unsupported(tmp_path: Path, call: str, column: int)
     assert caught.value.exit_code == 2
     assert caught.value.span is not None
     assert (caught.value.span.line, caught.value.span.column) == (5, column)
+
+
+def test_locking_rcu_and_srcu_calls_become_their_instructions(tmp_path: Path) -> None:
+    """linux-kernel.def's spellings: locks are Lock instructions, RCU calls fences,
+    srcu_read_lock/unlock annotated accesses, synchronize_srcu a fence naming its struct."""
+    text = (
+        "C sync\n{}\nP0(int *x, spinlock_t *l, int *s)\n{\n"
+        "\tspin_lock(l);\n\tr0 = spin_trylock(l);\n\tspin_unlock(l);\n"
+        "\trcu_read_lock();\n\tr1 = rcu_dereference(*x);\n\trcu_read_unlock();\n"
+        "\tr2 = srcu_read_lock(s);\n\tsrcu_read_unlock(s, r2);\n\tsynchronize_srcu(s);\n"
+        "}\nexists (x=0)\n"
+    )
+    (thread,) = parse_file(write(tmp_path, text)).variants[0].program.threads
+    kinds = [
+        (
+            type(i).__name__,
+            getattr(i, "op", None) or getattr(i, "kind", None) or getattr(i, "ordering", None),
+        )
+        for i in thread.instructions
+    ]
+    assert kinds == [
+        ("Lock", ir.LockOp.LOCK),
+        ("Lock", ir.LockOp.TRYLOCK),
+        ("Lock", ir.LockOp.UNLOCK),
+        ("Fence", ir.FenceKind.RCU_LOCK),
+        ("Load", ir.Ordering.PLAIN),
+        ("Fence", ir.FenceKind.RCU_UNLOCK),
+        ("Load", ir.Ordering.SRCU_LOCK),
+        ("Store", ir.Ordering.SRCU_UNLOCK),
+        ("Fence", ir.FenceKind.SYNC_SRCU),
+    ]
+    assert thread.instructions[-1].address == ir.Address("s")  # type: ignore[union-attr]
 
 
 def test_lkmm_refuses_aarch64_and_armv8_refuses_c(tmp_path: Path) -> None:

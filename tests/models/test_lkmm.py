@@ -197,5 +197,8 @@ def test_axioms_print_as_their_cat_names() -> None:
         "atomic",
         "happens-before",
         "propagation",
+        "rcu",
+        "plain-coherence",
     ]
+    assert [flag.name for flag in MODELS["lkmm"].flags][:2] == ["mixed-accesses", "data-race"]
     assert str(MODELS["lkmm"].axioms[2]) == "acyclic hb as happens-before"

@@ -43,7 +43,7 @@ class Candidate:
         return {
             event_id: evaluate(structure.events[event_id].address, self.reads, self.choices)
             for event_id in executed
-            if structure.events[event_id].is_memory
+            if structure.events[event_id].has_location
         }
 
 
@@ -221,6 +221,8 @@ class _SourceSearch:
 def _well_formed(structure: EventStructure, candidate: Candidate, escapes: bool) -> bool:
     """Everything the search assumed, checked again with every value known."""
     reads, choices = candidate.reads, candidate.choices
+    if not all(holds(assumption, reads, choices) for assumption in structure.assumptions):
+        return False
     cells = set(structure.cells)
     if not escapes:
         for event in structure.events:

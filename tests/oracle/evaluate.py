@@ -70,6 +70,10 @@ def _mentions_coherence(term: rel.RelTerm | rel.SetTerm) -> bool:
         return mentions_coherence(term.events)
     if isinstance(term, rel.Inverse | rel.Plus | rel.Named | rel.Range):
         return mentions_coherence(term.relation)
+    if isinstance(term, rel.Product):
+        return False
+    if isinstance(term, rel.Fix | rel.Recursive):
+        return True  # kept per execution: a fixpoint's value is recomputed each time
     raise AssertionError(term)
 
 
@@ -89,6 +93,8 @@ class Evaluator:
         self.structure = execution.structure
         self.shared = {} if shared is None else shared
         self.local: dict[int, frozenset] = {}  # type: ignore[type-arg]
+        # The value a recursive definition's own name has while its body is evaluated.
+        self.recursive: dict[str, Relation] = {}
         self.events: list[Event] = [
             self.structure.events[event_id] for event_id in sorted(execution.executed)
         ]
@@ -139,19 +145,43 @@ class Evaluator:
             return frozenset((event, event) for event in self.set_of(term.events))
         if isinstance(term, rel.Union):
             return frozenset().union(*(self.relation(operand) for operand in term.operands))
+        # Nothing to the right is worked out once the left is empty: LKMM's plain-access
+        # relations (`pre-race & rf & rw-xbstar^-1`) cost nothing without plain accesses.
         if isinstance(term, rel.Inter):
-            return self.relation(term.left) & self.relation(term.right)
+            left = self.relation(term.left)
+            return left & self.relation(term.right) if left else left
         if isinstance(term, rel.Diff):
-            return self.relation(term.left) - self.relation(term.right)
+            left = self.relation(term.left)
+            return left - self.relation(term.right) if left else left
         if isinstance(term, rel.Seq):
             result = self.relation(term.operands[0])
             for operand in term.operands[1:]:
+                if not result:
+                    break
                 result = compose(result, self.relation(operand))
             return result
         if isinstance(term, rel.Inverse):
             return frozenset((b, a) for a, b in self.relation(term.relation))
+        if isinstance(term, rel.Product):
+            right = self.set_of(term.right)
+            return frozenset((a, b) for a in self.set_of(term.left) for b in right)
+        if isinstance(term, rel.Recursive):
+            return self.recursive.get(term.name, frozenset())
+        if isinstance(term, rel.Fix):
+            return self._least_fixpoint(term)
         assert isinstance(term, rel.Plus)
         return transitive_closure(self.relation(term.relation))
+
+    def _least_fixpoint(self, term: rel.Fix) -> Relation:
+        """cat's `let rec`: iterate the body from the empty relation until it is stable."""
+        current: Relation = frozenset()
+        while True:
+            inner = Evaluator(self.execution, self.shared)
+            inner.recursive = {**self.recursive, term.name: current}
+            following = inner.relation(term.body)
+            if following == current:
+                return current
+            current = following
 
     def base(self, base: BaseRelation) -> Relation:
         """A base relation, read straight off the execution."""
@@ -176,7 +206,7 @@ class Evaluator:
             # fr = rf^-1; co
             return compose(frozenset((r, w) for w, r in execution.rf), execution.co)
         if base is BaseRelation.LOC:
-            memory = [event for event in events if event.is_memory]
+            memory = [event for event in events if event.has_location]
             return frozenset(
                 (a.id, b.id)
                 for a in memory
@@ -205,6 +235,7 @@ class Evaluator:
             BaseRelation.PICK_ADDR_DEP: self.structure.pick_addr_dep,
             BaseRelation.PICK_DATA_DEP: self.structure.pick_data_dep,
             BaseRelation.PICK_CTRL_DEP: self.structure.pick_ctrl_dep,
+            BaseRelation.RCU_RSCS: self.structure.rcu_rscs,
         }
         return frozenset(
             (a, b)
@@ -256,6 +287,13 @@ def in_base_set(base: BaseSet, event: Event) -> bool:
         BaseSet.RMW: Tag.RMW,
         BaseSet.MB: Tag.MB,
         BaseSet.PLAIN: Tag.PLAIN,
+        BaseSet.SRCU_LOCK: Tag.SRCU_LOCK,
+        BaseSet.SRCU_UNLOCK: Tag.SRCU_UNLOCK,
+        BaseSet.LOCK_READ: Tag.LOCK_READ,
+        BaseSet.LOCK_WRITE: Tag.LOCK_WRITE,
+        BaseSet.UNLOCK: Tag.UNLOCK,
+        BaseSet.LOCK_FAIL: Tag.LOCK_FAIL,
+        BaseSet.IS_LOCKED: Tag.IS_LOCKED,
     }
     if base in tags:
         return tags[base] in event.tags
@@ -267,6 +305,14 @@ def in_base_set(base: BaseSet, event: Event) -> bool:
         BaseSet.MFENCE: FenceKind.MFENCE,
         BaseSet.BEFORE_ATOMIC: FenceKind.BEFORE_ATOMIC,
         BaseSet.AFTER_ATOMIC: FenceKind.AFTER_ATOMIC,
+        BaseSet.AFTER_SPINLOCK: FenceKind.AFTER_SPINLOCK,
+        BaseSet.AFTER_UNLOCK_LOCK: FenceKind.AFTER_UNLOCK_LOCK,
+        BaseSet.AFTER_SRCU_READ_UNLOCK: FenceKind.AFTER_SRCU_READ_UNLOCK,
+        BaseSet.BARRIER: FenceKind.BARRIER,
+        BaseSet.RCU_LOCK: FenceKind.RCU_LOCK,
+        BaseSet.RCU_UNLOCK: FenceKind.RCU_UNLOCK,
+        BaseSet.SYNC_RCU: FenceKind.SYNC_RCU,
+        BaseSet.SYNC_SRCU: FenceKind.SYNC_SRCU,
     }
     return event.kind is EventKind.FENCE and event.fence is fences[base]
 
@@ -360,4 +406,10 @@ def _positive(term: rel.RelTerm | rel.SetTerm, polarity: bool) -> bool:
         return _positive(term.events, polarity)
     if isinstance(term, rel.Inverse | rel.Plus | rel.Named | rel.Range):
         return _positive(term.relation, polarity)
+    if isinstance(term, rel.Product):
+        return _positive(term.left, polarity) and _positive(term.right, polarity)
+    if isinstance(term, rel.Fix):
+        return _positive(term.body, polarity)
+    if isinstance(term, rel.Recursive):
+        return True
     raise AssertionError(term)

@@ -21,6 +21,8 @@ VARIANT_KEYS = {
     "states",
     "states_complete",
     "no_execution",
+    "flags",
+    "unknown_flags",
 }
 OUTCOME_KEYS = {"name", "kind", "status", "expected", "ok", "witness", "execution", "reason"}
 HERD_KEYS = {"verdict", "observation", "validation"}
