@@ -10,7 +10,7 @@ The front ends import lark, so they are imported only here, inside `parse_file`:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ringlitmus.errors import Span, UnsupportedFormatError
@@ -42,10 +42,14 @@ HERD_ARCHITECTURES = (
 _HEADER = re.compile(r"(?P<architecture>[A-Za-z][A-Za-z0-9_]*)[ \t]+(?P<name>\S+)[ \t]*")
 
 
-def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
+def parse_file(
+    path: str, defines: Mapping[str, int] | None = None, include_dirs: Sequence[str] = ()
+) -> ir.Test:
     """Read `path` (never written) and parse it with the front end its header selects.
 
-    `defines` are the command line's `-D NAME=VALUE` constants; only the ring DSL uses them.
+    `defines` are the command line's `-D NAME=VALUE` constants and `include_dirs` its
+    `--include-dir` directories, from which a test may include besides its own directory;
+    only the ring DSL uses them.
     """
     text = read_source(path)
     architecture = herd_architecture(text)
@@ -71,7 +75,7 @@ def parse_file(path: str, defines: Mapping[str, int] | None = None) -> ir.Test:
         )
     from ringlitmus.frontends.ring import parse_ring
 
-    return parse_ring(text, path, dict(defines or {}))
+    return parse_ring(text, path, dict(defines or {}), include_dirs)
 
 
 def herd_architecture(text: str) -> str | None:
