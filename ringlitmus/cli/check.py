@@ -91,6 +91,9 @@ def check(
     Files are checked in parallel; results print in the order of the arguments, a directory's
     files sorted by path, whatever -j. The run ends with a summary line (on stderr with --json
     or --format herd). Results decided before are read from the cache.
+
+    An `expect` without `under` claims every model, so it is checked whatever --model says;
+    `expect ... under MODEL` claims that model only (and replaces one without `under` there).
     """
     if as_json and output_format not in (None, "json"):
         raise click.UsageError(f"--json contradicts --format {output_format}")
