@@ -118,6 +118,9 @@ def test_an_error_in_an_included_file_names_the_chain(tree: Path) -> None:
     at = lines.index(f"in file included from {outer}:2:1:")
     assert lines[at + 1] == f"in file included from {main_file}:2:1:"
     assert lines[at + 2].startswith(f"{error.span}: error: unknown constant 'bogus'")
+    junit = tree / "junit.xml"
+    run("check", "--no-cache", "-j", "1", "--junit", junit, main_file)
+    assert f"in file included from {outer}:2:1:" in junit.read_text()
     document = json.loads(run("check", "--json", "--no-cache", main_file).stdout)
     assert document["results"][0]["error"]["included_from"] == [
         {"file": outer, "line": 2, "column": 1},
