@@ -128,6 +128,16 @@ def test_an_error_in_an_included_file_names_the_chain(tree: Path) -> None:
     ]
 
 
+def test_an_encoding_error_in_an_included_file_names_it_as_included(tree: Path) -> None:
+    (tree / "tests" / "lib").mkdir()
+    (tree / "tests" / "lib" / "bad.prelude").write_bytes(b"const ONE = 1\n# \xff\n")
+    main_file = write(tree / "tests" / "t.litmus", TEST.format("lib/../lib/bad.prelude"))
+    with pytest.raises(LitmusError) as caught:
+        parse_file(str(main_file))
+    assert str(caught.value.span) == f"{tree / 'tests' / 'lib' / 'bad.prelude'}:2:3"
+    assert [str(span) for span in caught.value.included_from] == [f"{main_file}:1:1"]
+
+
 def test_a_refused_include_names_the_chain_to_it(tree: Path) -> None:
     write(tree / "tests" / "lib.prelude", 'include "../outside/secret.prelude"\n')
     main_file = write(tree / "tests" / "t.litmus", TEST.format("lib.prelude"))

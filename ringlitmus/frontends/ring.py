@@ -172,10 +172,9 @@ class _Loader:
             raise IncludeError(f"include cycle: {cycle}", include.span)
         if identity in self._included:
             return []  # each file is read once, as with `#pragma once`
-        # The resolved path is read, so what is read is what was checked above.
-        text = read_source(str(identity), functools.partial(_cannot_include, include, path))
-        self._included.add(identity)
         self._included_from[path] = (include.span, *self._included_from.get(file, ()))
+        text = read_source(path, functools.partial(_cannot_include, include, path))
+        self._included.add(identity)
         items = self.load(text, path, (*chain, identity))
         for item in items:
             if not isinstance(item, _PRELUDE_ITEMS):
