@@ -42,12 +42,14 @@ if TYPE_CHECKING:
 @frozen
 class BatchOptions:
     """What every file of a run is checked with; `cache` None means `--no-cache`; `tool` is
-    the code's fingerprint in cache keys (None: `tool_fingerprint()` of this process)."""
+    the code's fingerprint in cache keys (None: `tool_fingerprint()` of this process);
+    `include_dirs` are the `--include-dir` directories tests may include from."""
 
     check: CheckOptions = field(default_factory=CheckOptions)
     defines: Mapping[str, int] = field(default_factory=dict)
     cache: Cache | None = None
     tool: str | None = None
+    include_dirs: tuple[str, ...] = ()
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
@@ -186,8 +188,8 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
         # The file's first Z3 context is made on a thread while it is parsed (or while the
         # read-ahead child finishes): Z3 lets go of Python's lock as it works.
         make_context_ahead()
-        test = readahead.take(path, options.defines, deadline) or parse_file(
-            path, options.defines, deadline
+        test = readahead.take(path, options.defines, options.include_dirs, deadline) or parse_file(
+            path, options.defines, options.include_dirs, deadline
         )
         require_variants(test, options.check.variants or ())
         require_model(options.check.model, test)

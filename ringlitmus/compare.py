@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ringlitmus.errors import UsageError
+from ringlitmus.errors import Span, UsageError
 from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.frozen import frozen
 from ringlitmus.reports import FileReport
@@ -56,30 +56,39 @@ class Source:
 @frozen
 class DiffPlan:
     """The files of both sides; `variants` when two variants of one file are compared;
-    `copies` maps a directory holding a revision's files to the revision's name."""
+    `copies` maps a directory holding a revision's files to the revision's name;
+    `include_dirs` are the directories tests may include from besides their own."""
 
     old_name: str
     new_name: str
     sources: tuple[Source, ...]
     variants: tuple[str, str] | None = None
     copies: tuple[tuple[str, str], ...] = ()
+    include_dirs: tuple[str, ...] = ()
 
 
 def plan_diff(
-    paths: Sequence[str], revisions: str | None, variants: tuple[str, str] | None, workspace: Path
+    paths: Sequence[str],
+    revisions: str | None,
+    variants: tuple[str, str] | None,
+    workspace: Path,
+    include_dirs: Sequence[str] = (),
 ) -> DiffPlan:
-    """The plan the command line asks for: `--rev`, `--variants`, or two paths."""
+    """The plan the command line asks for: `--rev`, `--variants`, or two paths;
+    `include_dirs` are `--include-dir`'s directories."""
     if revisions is not None and variants is not None:
         raise UsageError("--rev and --variants cannot be combined")
     if variants is not None:
         if len(paths) != 1:
             raise UsageError("--variants BEFORE AFTER compares the variants of one FILE")
-        return plan_variants(paths[0], *variants)
-    if revisions is not None:
-        return plan_revisions(revisions, paths, workspace)
-    if len(paths) != 2:
+        plan = plan_variants(paths[0], *variants)
+    elif revisions is not None:
+        return plan_revisions(revisions, paths, workspace, include_dirs)
+    elif len(paths) != 2:
         raise UsageError("diff needs OLD and NEW (or --rev A..B PATH..., or FILE --variants)")
-    return plan_paths(*paths)
+    else:
+        plan = plan_paths(*paths)
+    return dataclasses.replace(plan, include_dirs=tuple(include_dirs))
 
 
 def plan_paths(old: str, new: str) -> DiffPlan:
@@ -109,15 +118,22 @@ def plan_variants(file: str, before: str, after: str) -> DiffPlan:
     return DiffPlan(before, after, (Source(Side.NEW, file, file, file),), variants=(before, after))
 
 
-def plan_revisions(revisions: str, paths: Sequence[str], workspace: Path) -> DiffPlan:
+def plan_revisions(
+    revisions: str, paths: Sequence[str], workspace: Path, include_dirs: Sequence[str] = ()
+) -> DiffPlan:
     """The files under `paths` at the two revisions of `revisions` (`A..B`, `A...B`, or `A`
-    against the work tree); each revision's files are copied under `workspace` (ours)."""
+    against the work tree); each revision's files are copied under `workspace` (ours).
+
+    Tests include as from the work tree: from their own directory in the revision's copy,
+    and from each of `include_dirs` as the revision has it (a directory outside the
+    repository is no revision's, and is allowed as it is)."""
     wanted = parse_range(revisions)
     root = repository_root(Path.cwd())
     prefixes = [repository_path(root, path) for path in paths or ["."]]
     sides: list[tuple[Side, str | None]] = [(Side.OLD, wanted.old), (Side.NEW, wanted.new)]
     sources: list[Source] = []
     copies: list[tuple[str, str]] = []
+    allowed: list[str] = []
     for side, revision in sides:
         if revision is None:  # the work tree, read in place
             base = root
@@ -126,6 +142,7 @@ def plan_revisions(revisions: str, paths: Sequence[str], workspace: Path) -> Dif
             base.mkdir(parents=True)
             materialise(root, resolve_commit(root, revision), prefixes, base)
             copies.append((str(base), revision))
+        allowed += [_include_dir_in(root, base, directory) for directory in include_dirs]
         for label in litmus_files(base, prefixes):
             shown = f"{revision}:{label}" if revision else os.path.relpath(root / label)
             sources.append(Source(side, label, str(base / label), shown))
@@ -133,7 +150,23 @@ def plan_revisions(revisions: str, paths: Sequence[str], workspace: Path) -> Dif
         where = ", ".join(paths or ["."])
         raise UsageError(f"no .litmus files under {where} at either revision")
     new_name = wanted.new if wanted.new is not None else "work tree"
-    return DiffPlan(wanted.old, new_name, tuple(sources), copies=tuple(copies))
+    return DiffPlan(
+        wanted.old,
+        new_name,
+        tuple(sources),
+        copies=tuple(copies),
+        include_dirs=tuple(dict.fromkeys(allowed)),
+    )
+
+
+def _include_dir_in(root: Path, base: Path, directory: str) -> str:
+    """`directory` (a work-tree path) in the copy of the repository at `base`; as it is when
+    it lies outside the repository."""
+    try:
+        relative = repository_path(root, directory)
+    except UsageError:
+        return directory
+    return str(base / relative) if relative else str(base)
 
 
 def litmus_files(base: Path, prefixes: Sequence[str]) -> list[str]:
@@ -191,8 +224,15 @@ def _renamed(plan: DiffPlan, source: Source, report: FileReport) -> FileReport:
     """`report` naming files as the user knows them, not by our copies' paths."""
     error = report.error
     if error is not None and error.span is not None:
-        for copy, revision in plan.copies:
-            if error.span.file.startswith(copy + os.sep):
-                relative = Path(error.span.file).relative_to(copy).as_posix()
-                error.span = dataclasses.replace(error.span, file=f"{revision}:{relative}")
+        error.span = _span_shown(plan, error.span)
+        error.included_from = tuple(_span_shown(plan, span) for span in error.included_from)
     return dataclasses.replace(report, file=source.shown)
+
+
+def _span_shown(plan: DiffPlan, span: Span) -> Span:
+    """`span` in a file named `REVISION:path` when it lies in one of our copies."""
+    for copy, revision in plan.copies:
+        if span.file.startswith(copy + os.sep):
+            relative = Path(span.file).relative_to(copy).as_posix()
+            return dataclasses.replace(span, file=f"{revision}:{relative}")
+    return span

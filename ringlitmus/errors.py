@@ -30,12 +30,16 @@ class LitmusError(Exception):
         span: Span | None = None,
         expected: tuple[str, ...] = (),
         source_line: str | None = None,
+        included_from: tuple[Span, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
         self.expected = expected
         self.source_line = source_line
+        # Where the file the span points into was included: the `include` lines, innermost
+        # first (empty for the file named on the command line), as a C compiler shows them.
+        self.included_from = included_from
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""
@@ -83,7 +87,8 @@ class UnsupportedFormatError(LitmusError):
 
 
 class IncludeError(LitmusError):
-    """An included file is missing, unreadable or includes itself."""
+    """An included file is missing, unreadable, includes itself, or lies outside the
+    directories a test may include from."""
 
 
 class UsageError(LitmusError):

@@ -18,7 +18,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from ringlitmus.deadline import Deadline, Phase
@@ -28,14 +28,18 @@ from ringlitmus.frontends.source import PRELUDE_SUFFIX
 if TYPE_CHECKING:
     from ringlitmus import ir
 
-# (path, defines) -> (the child's pid, the read end of its pipe).
-_pending: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[int, int]] = {}
+# What a parse depends on: the path, the defines and the include directories.
+_Key = tuple[str, tuple[tuple[str, int], ...], tuple[str, ...]]
+
+# Key -> (the child's pid, the read end of its pipe).
+_pending: dict[_Key, tuple[int, int]] = {}
 
 
-def start(path: str, defines: Mapping[str, int]) -> None:
-    """Begin parsing `path` with `defines` in a child process, when that is possible and
-    `path` is a file `check` parses (a directory, a prelude or a missing file is left to it)."""
-    key = _key(path, defines)
+def start(path: str, defines: Mapping[str, int], include_dirs: Sequence[str] = ()) -> None:
+    """Begin parsing `path` with `defines` and `include_dirs` in a child process, when that is
+    possible and `path` is a file `check` parses (a directory, a prelude or a missing file is
+    left to it)."""
+    key = _key(path, defines, include_dirs)
     if key in _pending or not _is_checked_file(path) or not _can_fork():
         return
     try:
@@ -49,16 +53,22 @@ def start(path: str, defines: Mapping[str, int]) -> None:
         os.close(write_end)
         return
     if pid == 0:
-        _child(path, defines, read_end, write_end)
+        _child(key, read_end, write_end)
     os.close(write_end)
     _pending[key] = (pid, read_end)
 
 
-def take(path: str, defines: Mapping[str, int], deadline: Deadline | None = None) -> ir.Test | None:
-    """The test the child parsed (raising the LitmusError it met), or None when no child was
-    started for it or its answer cannot be used: then the caller parses. Past `deadline` the
-    child is stopped, wherever it is in its parse, and CheckTimeoutError (PARSING) raised."""
-    entry = _pending.pop(_key(path, defines), None)
+def take(
+    path: str,
+    defines: Mapping[str, int],
+    include_dirs: Sequence[str] = (),
+    deadline: Deadline | None = None,
+) -> ir.Test | None:
+    """The test the child parsed (raising the LitmusError it met, with the includes that led
+    to its file), or None when no child was started for it or its answer cannot be used: then
+    the caller parses. Past `deadline` the child is stopped, wherever it is in its parse, and
+    CheckTimeoutError (PARSING) raised."""
+    entry = _pending.pop(_key(path, defines, include_dirs), None)
     if entry is None:
         return None
     pid, read_end = entry
@@ -129,11 +139,11 @@ def _can_fork() -> bool:
     )
 
 
-def _key(path: str, defines: Mapping[str, int]) -> tuple[str, tuple[tuple[str, int], ...]]:
-    return path, tuple(sorted(defines.items()))
+def _key(path: str, defines: Mapping[str, int], include_dirs: Sequence[str]) -> _Key:
+    return path, tuple(sorted(defines.items())), tuple(include_dirs)
 
 
-def _child(path: str, defines: Mapping[str, int], read_end: int, write_end: int) -> None:
+def _child(key: _Key, read_end: int, write_end: int) -> None:
     """Parse, send the outcome, and leave at once: never return into the parent's code, never
     run its exit handlers or flush the stdio buffers it inherited."""
     import pickle
@@ -146,7 +156,8 @@ def _child(path: str, defines: Mapping[str, int], read_end: int, write_end: int)
         from ringlitmus.frontends import parse_file
 
         try:
-            answer: tuple[str, object] = ("test", parse_file(path, dict(defines)))
+            path, defines, include_dirs = key
+            answer: tuple[str, object] = ("test", parse_file(path, dict(defines), include_dirs))
         except LitmusError as error:
             answer = ("error", error)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

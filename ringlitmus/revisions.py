@@ -2,11 +2,13 @@
 
 `materialise` copies the blobs a check needs from a commit into a directory of ours (a
 temporary one): the files under the paths asked for and every `*.prelude` file of the commit,
-since a test may include a prelude from anywhere in the repository. The front ends then read
-that copy as they read any file, so includes resolve against the same revision. Blobs are
-read with `git ls-tree` and `git cat-file --batch`; git never writes (no checkout, no index,
-no stash). A test including a file that is neither under those paths nor a `*.prelude` cannot
-find it in the copy and reports an include error.
+since a test may include a prelude from an `--include-dir` anywhere in the repository. The
+front ends then read that copy as they read any file, so includes resolve against the same
+revision and obey the same rule (under the test's directory in the copy, or an include
+directory's copy); a symbolic link blob becomes a link in the copy, which that rule follows.
+Blobs are read with `git ls-tree` and `git cat-file --batch`; git never writes (no checkout,
+no index, no stash). A test including a file that is neither under those paths nor a
+`*.prelude` cannot find it in the copy and reports an include error.
 """
 
 from __future__ import annotations

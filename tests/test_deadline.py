@@ -274,7 +274,7 @@ def test_the_read_ahead_child_is_stopped_at_the_deadline(monkeypatch: pytest.Mon
     monkeypatch.setitem(readahead._pending, key, (pid, read_end))
     started = time.monotonic()
     with pytest.raises(CheckTimeoutError) as raised:
-        readahead.take(str(RING), {}, Deadline(0.2))
+        readahead.take(str(RING), {}, deadline=Deadline(0.2))
     assert raised.value.phase is Phase.PARSING
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):

@@ -465,7 +465,14 @@ def test_revisions_read_blobs_and_their_includes_not_the_work_tree(
     repo = Path.cwd()
     before = work_tree_state(repo)
     head = git(repo, "rev-parse", "HEAD")
-    result = run("--json", "--rev", f"{repository['acquire']}..{repository['plain']}", "litmus")
+    result = run(
+        "--json",
+        "--include-dir",
+        ".",
+        "--rev",
+        f"{repository['acquire']}..{repository['plain']}",
+        "litmus",
+    )
     assert result.exit_code == ExitCode.FAILED, result.output
     found = changes(result)
     # The uncommitted prelude (acquire again) must not count: revision plain's prelude does.
@@ -517,7 +524,7 @@ def test_revisions_judge_by_the_old_claim_and_list_claim_changes(
 
 
 def test_one_revision_is_compared_with_the_work_tree(repository: dict[str, str]) -> None:
-    result = run("--json", "--rev", "HEAD", "litmus/mp.litmus")
+    result = run("--json", "--include-dir", ".", "--rev", "HEAD", "litmus/mp.litmus")
     assert result.exit_code == ExitCode.OK, result.output
     document = json.loads(result.stdout)
     assert (document["old"], document["new"]) == ("HEAD", "work tree")
@@ -525,7 +532,14 @@ def test_one_revision_is_compared_with_the_work_tree(repository: dict[str, str])
 
 
 def test_merge_base_range(repository: dict[str, str]) -> None:
-    result = run("--json", "--rev", f"{repository['acquire']}...{repository['plain']}", "litmus")
+    result = run(
+        "--json",
+        "--include-dir",
+        ".",
+        "--rev",
+        f"{repository['acquire']}...{repository['plain']}",
+        "litmus",
+    )
     assert changes(result)[("litmus/mp.litmus", "default", "stale")] == "newly reachable"
 
 

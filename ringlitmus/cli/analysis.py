@@ -17,6 +17,7 @@ from ringlitmus.cli.common import (
     debug_option,
     define_option,
     exit_code,
+    include_dir_option,
     model_option,
     parse_one,
     rlimit_option,
@@ -49,6 +50,7 @@ def _analysis_options(command: Callable[..., None]) -> Callable[..., None]:
             ),
             model_option(),
             define_option(),
+            include_dir_option(),
             rlimit_option(),
             click.option("--json", "as_json", is_flag=True, help="Print one JSON document."),
             debug_option(),
@@ -91,6 +93,7 @@ def explain(
     variants: tuple[str, ...],
     model: str,
     defines: dict[str, int],
+    include_dirs: tuple[str, ...],
     rlimit: int | None,
     as_json: bool,
     debug: bool,
@@ -105,7 +108,7 @@ def explain(
         from ringlitmus.explain import ExplainOptions, explain_test
         from ringlitmus.models import require_model
 
-        test = parse_one(file, defines, variants)
+        test = parse_one(file, defines, variants, include_dirs)
         outcomes = [outcome.name for outcome in test.outcomes]
         for name in outcome_names:
             if name not in outcomes:
@@ -199,6 +202,7 @@ def ablate(
     variants: tuple[str, ...],
     model: str,
     defines: dict[str, int],
+    include_dirs: tuple[str, ...],
     rlimit: int | None,
     as_json: bool,
     debug: bool,
@@ -216,7 +220,7 @@ def ablate(
         from ringlitmus.ablate import AblateOptions, ablate_test
         from ringlitmus.models import require_model
 
-        test = parse_one(file, defines, variants)
+        test = parse_one(file, defines, variants, include_dirs)
         options = AblateOptions(
             model=model,
             timeout_s=timeout,

@@ -77,6 +77,7 @@ def check(
     variants: tuple[str, ...],
     junit: str | None,
     defines: dict[str, int],
+    include_dirs: tuple[str, ...],
     timeout: float | None,
     rlimit: int | None,
     jobs: int | None,
@@ -90,6 +91,9 @@ def check(
     Files are checked in parallel; results print in the order of the arguments, a directory's
     files sorted by path, whatever -j. The run ends with a summary line (on stderr with --json
     or --format herd). Results decided before are read from the cache.
+
+    An `expect` without `under` claims every model, so it is checked whatever --model says;
+    `expect ... under MODEL` claims that model only (and replaces one without `under` there).
     """
     if as_json and output_format not in (None, "json"):
         raise click.UsageError(f"--json contradicts --format {output_format}")
@@ -98,7 +102,7 @@ def check(
         raise click.UsageError(f"--junit {junit} is an input; it will not be overwritten")
     if len(files) == 1:
         # One file, checked here: parse it on another core while z3 and rich are imported.
-        readahead.start(files[0], defines)
+        readahead.start(files[0], defines, include_dirs)
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.outcomes import CheckOptions
@@ -111,7 +115,7 @@ def check(
             variants=variants or None,
             observation=chosen is OutputFormat.HERD,
         )
-        options = batch_options(defines, no_cache, check_options)
+        options = batch_options(defines, no_cache, check_options, include_dirs)
         code = _check(files, options, jobs, chosen, junit, quiet, stdout, stderr)
     sys.exit(code)
 

@@ -124,6 +124,20 @@ def define_option() -> Decorator:
     )
 
 
+def include_dir_option() -> Decorator:
+    """`--include-dir DIR`, repeatable: where a ring test may include from besides its own
+    directory."""
+    return click.option(
+        "--include-dir",
+        "include_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="Also allow `include` to read files under DIR (repeatable). Without it a test "
+        "includes only files under its own directory ('..' and symbolic links followed).",
+    )
+
+
 def rlimit_option() -> Decorator:
     """`--rlimit N`: Z3's deterministic resource limit."""
     return click.option(
@@ -187,6 +201,7 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         command,
         [
             define_option(),
+            include_dir_option(),
             timeout_option(
                 "Bound each file's whole check (parsing, symbolic execution, encoding, "
                 "solving) to about SECONDS; what it stops is unknown (exit 3), the reason "
@@ -218,13 +233,18 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
 # --------------------------------------------------------------------------- running files
 
 
-def batch_options(defines: Mapping[str, int], no_cache: bool, check: CheckOptions) -> BatchOptions:
+def batch_options(
+    defines: Mapping[str, int],
+    no_cache: bool,
+    check: CheckOptions,
+    include_dirs: Sequence[str] = (),
+) -> BatchOptions:
     """What every file is checked with; the cache directory comes from the environment."""
     from ringlitmus.batch import BatchOptions
     from ringlitmus.cache import Cache, default_cache_dir
 
     cache = None if no_cache else Cache(default_cache_dir(os.environ))
-    return BatchOptions(check, dict(defines), cache)
+    return BatchOptions(check, dict(defines), cache, include_dirs=tuple(include_dirs))
 
 
 def run_files(
@@ -244,13 +264,19 @@ def run_files(
         return check_in_order(paths, options, jobs or default_jobs(), show, bar.advance)
 
 
-def parse_one(file: str, defines: Mapping[str, int], variants: Sequence[str]) -> ir.Test:
-    """Parse FILE and check that the variants asked for exist."""
+def parse_one(
+    file: str,
+    defines: Mapping[str, int],
+    variants: Sequence[str],
+    include_dirs: Sequence[str] = (),
+) -> ir.Test:
+    """Parse FILE (including from its directory and `include_dirs`) and check that the
+    variants asked for exist."""
     from ringlitmus.frontends import parse_file
 
     if Path(file).is_dir():
         raise UsageError(f"'{file}' is a directory; this command reads one litmus file")
-    test = parse_file(file, dict(defines))
+    test = parse_file(file, dict(defines), include_dirs)
     declared = [variant.name for variant in test.variants]
     for name in variants:
         if name not in declared:

@@ -79,6 +79,7 @@ def diff(
     as_json: bool,
     model: str,
     defines: dict[str, int],
+    include_dirs: tuple[str, ...],
     timeout: float | None,
     rlimit: int | None,
     jobs: int | None,
@@ -102,11 +103,11 @@ def diff(
         from ringlitmus.compare import plan_diff
         from ringlitmus.outcomes import CheckOptions
 
-        plan = plan_diff(paths, revisions, variants or None, Path(workspace))
+        plan = plan_diff(paths, revisions, variants or None, Path(workspace), include_dirs)
         check_options = CheckOptions(
             model=model, timeout_s=timeout, rlimit=rlimit, variants=plan.variants
         )
-        options = batch_options(defines, no_cache, check_options)
+        options = batch_options(defines, no_cache, check_options, plan.include_dirs)
         code = _diff(plan, options, jobs, as_json, accept_weakened_claims, quiet, stdout, stderr)
     sys.exit(code)
 

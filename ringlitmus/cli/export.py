@@ -18,6 +18,7 @@ from ringlitmus.cli.common import (
     debug_option,
     define_option,
     exit_codes_help,
+    include_dir_option,
     parse_one,
     same_file,
     top_level,
@@ -82,6 +83,7 @@ EXPORT_EXIT_CODES_HELP = exit_codes_help(
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist (never the input file).")
 @define_option()
+@include_dir_option()
 @debug_option()
 def export(
     file: str,
@@ -91,6 +93,7 @@ def export(
     output: str | None,
     force: bool,
     defines: dict[str, int],
+    include_dirs: tuple[str, ...],
     debug: bool,
 ) -> None:
     """Translate FILE (ring DSL or herd AArch64) into herd7 AArch64 litmus tests: one per
@@ -109,7 +112,7 @@ def export(
     """
     _, stderr = consoles()
     with top_level(stderr, debug, file):
-        test = parse_one(file, defines, variants)
+        test = parse_one(file, defines, variants, include_dirs)
         texts = _export(test, file, variants, outcome_names)
         if output is None:
             click.echo("\n".join(texts.values()), nl=False)

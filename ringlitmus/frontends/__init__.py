@@ -10,7 +10,7 @@ The front ends import lark, so they are imported only here, inside `parse_file`:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ringlitmus.deadline import Deadline, Phase, check_deadline
@@ -44,13 +44,18 @@ _HEADER = re.compile(r"(?P<architecture>[A-Za-z][A-Za-z0-9_]*)[ \t]+(?P<name>\S+
 
 
 def parse_file(
-    path: str, defines: Mapping[str, int] | None = None, deadline: Deadline | None = None
+    path: str,
+    defines: Mapping[str, int] | None = None,
+    include_dirs: Sequence[str] = (),
+    deadline: Deadline | None = None,
 ) -> ir.Test:
     """Read `path` (never written) and parse it with the front end its header selects.
 
-    `defines` are the command line's `-D NAME=VALUE` constants; only the ring DSL uses them.
-    Past `deadline`, CheckTimeoutError: the ring DSL looks at it as it expands loops and
-    calls, the herd formats (no loops: their size is the file's) after parsing.
+    `defines` are the command line's `-D NAME=VALUE` constants and `include_dirs` its
+    `--include-dir` directories, from which a test may include besides its own directory;
+    only the ring DSL uses them. Past `deadline`, CheckTimeoutError: the ring DSL looks at it
+    as it expands loops and calls, the herd formats (no loops: their size is the file's) after
+    parsing.
     """
     text = read_source(path)
     architecture = herd_architecture(text)
@@ -76,7 +81,7 @@ def parse_file(
         )
     from ringlitmus.frontends.ring import parse_ring
 
-    return parse_ring(text, path, dict(defines or {}), deadline)
+    return parse_ring(text, path, dict(defines or {}), deadline, include_dirs)
 
 
 def _checked(test: ir.Test, deadline: Deadline | None) -> ir.Test:

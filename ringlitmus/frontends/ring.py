@@ -87,20 +87,22 @@ def parse_ring(
     file: str,
     defines: Mapping[str, int] | None = None,
     deadline: Deadline | None = None,
+    include_dirs: Sequence[str] = (),
 ) -> ir.Test:
     """Parse ring-DSL `text` read from `file` into an ir.Test.
 
-    Includes are read relative to `file`'s directory; `defines` (`-D NAME=VALUE`) override
-    number params. Every problem is a LitmusError with a span. Past `deadline` (checked
-    between files and as loops and calls are expanded), CheckTimeoutError.
+    Includes are read relative to the including file, and only from under `file`'s directory
+    or one of `include_dirs` (`--include-dir`); `defines` (`-D NAME=VALUE`) override number
+    params. Every problem is a LitmusError with a span. Past `deadline` (checked between files
+    and as loops and calls are expanded), CheckTimeoutError.
     """
-    loader = _Loader()
+    loader = _Loader(file, include_dirs)
     try:
         items = loader.load(text, file, (_identity(file),))
         check_deadline(deadline, Phase.PARSING)
         return _build_test(file, items, dict(defines or {}), _doc(text), deadline)
     except LitmusError as error:
-        raise loader.with_source_line(error) from None
+        raise loader.locate(error) from None
 
 
 @functools.cache
@@ -122,11 +124,18 @@ def _doc(text: str) -> str | None:
 
 
 class _Loader:
-    """Parses a file and the files it includes, each once; remembers texts for error lines."""
+    """Parses a file and the files it includes, each once; remembers each file's text (for
+    error lines) and the includes that led to it (for "in file included from")."""
 
-    def __init__(self) -> None:
+    def __init__(self, file: str, include_dirs: Sequence[str]) -> None:
         self._texts: dict[str, str] = {}
+        self._included_from: dict[str, tuple[Span, ...]] = {file: ()}
         self._included: set[Path] = set()
+        # A test from an untrusted change must not read the machine's other files: includes
+        # stay under the test's own directory or a directory the user names.
+        self._roots = tuple(
+            _identity(root) for root in (os.path.dirname(file) or ".", *include_dirs)
+        )
 
     def load(self, text: str, file: str, chain: tuple[Path, ...]) -> list[Item]:
         """`text`'s items with includes spliced in place; `chain` is the include stack."""
@@ -154,11 +163,20 @@ class _Loader:
         except (OSError, ValueError, RuntimeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             raise _cannot_include(include, path, reason) from None
+        if not any(identity.is_relative_to(root) for root in self._roots):
+            raise IncludeError(
+                f"cannot include '{include.path}': it is outside the test's directory"
+                f"{' and every --include-dir' if len(self._roots) > 1 else ''} "
+                "(after following '..' and symbolic links); name its directory with "
+                "--include-dir DIR to allow it",
+                include.span,
+            )
         if identity in chain:
             cycle = " -> ".join(p.name for p in (*chain[chain.index(identity) :], identity))
             raise IncludeError(f"include cycle: {cycle}", include.span)
         if identity in self._included:
             return []  # each file is read once, as with `#pragma once`
+        self._included_from[path] = (include.span, *self._included_from.get(file, ()))
         text = read_source(path, functools.partial(_cannot_include, include, path))
         self._included.add(identity)
         items = self.load(text, path, (*chain, identity))
@@ -171,9 +189,13 @@ class _Loader:
                 )
         return items
 
-    def with_source_line(self, error: LitmusError) -> LitmusError:
-        """`error` with the line of the file its span points into."""
-        if error.span is not None and error.span.file in self._texts:
+    def locate(self, error: LitmusError) -> LitmusError:
+        """`error` with the line of the file its span points into and the includes that led
+        to that file."""
+        if error.span is None:
+            return error
+        error.included_from = self._included_from.get(error.span.file, ())
+        if error.span.file in self._texts:
             return add_source_line(error, self._texts[error.span.file])
         return error
 

@@ -47,6 +47,10 @@ def error_entry(file: str, error: LitmusError) -> dict[str, Any]:
             "file": span.file if span else file,
             "line": span.line if span else None,
             "column": span.column if span else None,
+            "included_from": [
+                {"file": include.file, "line": include.line, "column": include.column}
+                for include in error.included_from
+            ],
         },
     }
 

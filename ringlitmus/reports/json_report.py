@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ringlitmus import ir
-from ringlitmus.errors import LitmusError
+from ringlitmus.errors import LitmusError, Span
 from ringlitmus.models import ALL_MODELS, MODELS
 from ringlitmus.reports import FileReport, verdict_value
 from ringlitmus.reports.herd import judge_outcome
@@ -97,21 +97,40 @@ def _result_error(result: TestResult, report: FileReport) -> dict[str, Any] | No
     if report.error is not None:
         return error_entry(report.error, report.file)
     if result.error is not None:
-        return {"message": result.error, "file": result.file, "line": None, "column": None}
+        return {
+            "message": result.error,
+            "file": result.file,
+            "line": None,
+            "column": None,
+            "included_from": [],
+        }
     return None
 
 
 def error_entry(error: LitmusError | None, file: str) -> dict[str, Any]:
-    """`{"message", "file", "line", "column"}`; line and column are null without a span."""
+    """`{"message", "file", "line", "column", "included_from"}`; line and column are null
+    without a span; `included_from` lists the includes that led to the file, innermost first."""
     if error is None:
-        return {"message": "no result", "file": file, "line": None, "column": None}
+        return {
+            "message": "no result",
+            "file": file,
+            "line": None,
+            "column": None,
+            "included_from": [],
+        }
     span = error.span
     return {
         "message": error.message,
         "file": span.file if span else file,
         "line": span.line if span else None,
         "column": span.column if span else None,
+        "included_from": [span_entry(include) for include in error.included_from],
     }
+
+
+def span_entry(span: Span) -> dict[str, Any]:
+    """`{"file", "line", "column"}` of one place in a file."""
+    return {"file": span.file, "line": span.line, "column": span.column}
 
 
 def variant_entry(result: TestResult, variant: VariantResult) -> dict[str, Any]:

@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING
 from ringlitmus import ir
 from ringlitmus.errors import LitmusError
 from ringlitmus.reports import UNKNOWN, FileReport, verdict_value
-from ringlitmus.reports.text import describe_claim, source_excerpt, witness_lines
+from ringlitmus.reports.text import (
+    describe_claim,
+    included_from_lines,
+    source_excerpt,
+    witness_lines,
+)
 
 if TYPE_CHECKING:
     from ringlitmus.outcomes import OutcomeResult, TestResult, VariantResult
@@ -190,7 +195,10 @@ def _error_case(report: FileReport, classname: str) -> ElementTree.Element:
 
 
 def _error_text(error: LitmusError | None, where: str, message: str) -> str:
-    lines = [f"{where}: error: {message}"]
+    lines = [
+        *(included_from_lines(error) if error is not None else []),
+        f"{where}: error: {message}",
+    ]
     if error is not None and error.span is not None and error.source_line is not None:
         span = error.span
         lines += [text.plain for text in source_excerpt(error.source_line, span.line, span.column)]

@@ -271,8 +271,10 @@ def _count(number: int, noun: str) -> str:
 
 
 def render_error(console: Console, error: LitmusError, file: str) -> None:
-    """`file:line:col: error: message`, the source line, a caret under the column, and what
-    the parser expected."""
+    """`file:line:col: error: message`, after the includes that led to the file, the source
+    line, a caret under the column, and what the parser expected."""
+    for line in included_from_lines(error):
+        console.print(Text(line), soft_wrap=True)
     where = str(error.span) if error.span is not None else file
     header = Text(f"{where}: ")
     header.append("error:", style="bold red")
@@ -285,6 +287,11 @@ def render_error(console: Console, error: LitmusError, file: str) -> None:
             console.print(line, soft_wrap=True)
     if error.expected:
         console.print(Text("expected one of: " + ", ".join(error.expected)), soft_wrap=True)
+
+
+def included_from_lines(error: LitmusError) -> list[str]:
+    """`in file included from seed.litmus:1:1:`, one line per include, innermost first."""
+    return [f"in file included from {span}:" for span in error.included_from]
 
 
 def _underline_length(error: LitmusError) -> int:

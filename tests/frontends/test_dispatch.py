@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -23,14 +23,20 @@ X86_SB = Path(__file__).parents[1] / "data" / "x86" / "SB+mfences.litmus"
 
 
 @pytest.fixture
-def ring_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str, int]]]:
+def ring_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> list[tuple[str, str, dict[str, int], tuple[str, ...]]]:
     """Replace the ring front end by a recorder, so dispatch is tested on its own."""
-    calls: list[tuple[str, str, dict[str, int]]] = []
+    calls: list[tuple[str, str, dict[str, int], tuple[str, ...]]] = []
 
     def parse_ring(
-        text: str, file: str, defines: Mapping[str, int], deadline: object = None
+        text: str,
+        file: str,
+        defines: Mapping[str, int],
+        deadline: object = None,
+        include_dirs: Sequence[str] = (),
     ) -> ir.Test:
-        calls.append((text, file, dict(defines)))
+        calls.append((text, file, dict(defines), tuple(include_dirs)))
         return ir.Test(file, "recorded", ir.Format.RING, (), ())
 
     module = types.ModuleType("ringlitmus.frontends.ring")
@@ -60,12 +66,17 @@ def test_anything_else_is_the_ring_dsl(tmp_path: Path, ring_calls: list) -> None
     path = write(tmp_path, b"# a ring test\nthread CPU0: store x = 1\n")
     test = parse_file(path, {"N": 4})
     assert test.format is ir.Format.RING
-    assert ring_calls == [("# a ring test\nthread CPU0: store x = 1\n", path, {"N": 4})]
+    assert ring_calls == [("# a ring test\nthread CPU0: store x = 1\n", path, {"N": 4}, ())]
 
 
 def test_defines_default_to_none(tmp_path: Path, ring_calls: list) -> None:
     parse_file(write(tmp_path, b"x = 0\n"))
     assert ring_calls[0][2] == {}
+
+
+def test_include_dirs_reach_the_ring_front_end(tmp_path: Path, ring_calls: list) -> None:
+    parse_file(write(tmp_path, b"x = 0\n"), include_dirs=["lib", "/opt/preludes"])
+    assert ring_calls[0][3] == ("lib", "/opt/preludes")
 
 
 @pytest.mark.parametrize("architecture", ["PPC", "RISCV", "ARM", "LISA", "X86_64"])

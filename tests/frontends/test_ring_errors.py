@@ -51,7 +51,7 @@ def test_includes_are_relative_to_the_including_file_and_read_once(tmp_path: Pat
         "tests/t.litmus",
         'include "../lib/ring.prelude"\ninclude "../lib/more.prelude"\nx = 0\nthread P0: put x\n',
     )
-    test = parse_ring(main.read_text(), str(main))
+    test = parse_ring(main.read_text(), str(main), include_dirs=[str(tmp_path / "lib")])
     assert thread(test, "P0").instructions == (ir.Store(A("x"), C(1)),)
 
 
@@ -93,11 +93,11 @@ def test_a_prelude_not_in_utf8_is_refused_at_the_byte(tmp_path: Path) -> None:
     assert (span.line, span.column) == (2, 3)
 
 
-def refused_include(main: Path, included: str) -> IncludeError:
+def refused_include(main: Path, included: str, include_dirs: tuple[str, ...] = ()) -> IncludeError:
     """The error for `include "INCLUDED"` at the top of `main`."""
     text = f'include "{included}"\nx = 0\nthread P0: store x = 1\n'
     with pytest.raises(IncludeError) as caught:
-        parse_ring(text, str(main))
+        parse_ring(text, str(main), include_dirs=include_dirs)
     span = caught.value.span
     assert span is not None and (span.file, span.line, span.column) == (str(main), 1, 1)
     assert caught.value.source_line == f'include "{included}"'
@@ -106,7 +106,7 @@ def refused_include(main: Path, included: str) -> IncludeError:
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_an_include_of_a_device_is_refused_without_reading(tmp_path: Path) -> None:
-    error = refused_include(tmp_path / "t.litmus", "/dev/zero")
+    error = refused_include(tmp_path / "t.litmus", "/dev/zero", ("/dev",))
     assert (
         error.message == "cannot include '/dev/zero': it is a character device, not a regular file"
     )

@@ -12,7 +12,7 @@ from ringlitmus.reports.json_report import build_document, render_json
 
 TOP_KEYS = {"ringlitmus", "model", "results"}
 RESULT_KEYS = {"file", "test", "format", "error", "variants"}
-ERROR_KEYS = {"message", "file", "line", "column"}
+ERROR_KEYS = {"message", "file", "line", "column", "included_from"}
 VARIANT_KEYS = {
     "variant",
     "model",
@@ -104,7 +104,13 @@ def test_error_entry_points_at_the_span() -> None:
         "file": "main.litmus",
         "test": None,
         "format": None,
-        "error": {"message": "unexpected ';'", "file": "prelude.litmus", "line": 6, "column": 13},
+        "error": {
+            "message": "unexpected ';'",
+            "file": "prelude.litmus",
+            "line": 6,
+            "column": 13,
+            "included_from": [],
+        },
         "variants": [],
     }
 
@@ -117,4 +123,5 @@ def test_error_without_span_has_null_position() -> None:
         "file": "gone.litmus",
         "line": None,
         "column": None,
+        "included_from": [],
     }
