@@ -46,6 +46,11 @@ HERD_WORDS = {"TEST_NAME": "test name", "METADATA": "key=value line"}
 
 _THREAD_NAME = re.compile(r"P(\d+)")
 EXPECTATION_KEY = "Expected"
+# herd7's verdict for a test is the one under the model it runs for the test's architecture
+# (herd's aarch64.cat, x86tso.cat, the kernel's linux-kernel.cat), so that is the model an
+# `Expected=` line claims: the same C test may well be Allowed under LKMM and Forbidden
+# under SC.
+HERD_MODELS = {ir.Format.AARCH64: "armv8", ir.Format.X86: "tso", ir.Format.C: "lkmm"}
 _STATUSES = {
     ir.OutcomeKind.ALLOWED: {
         "allowed": ir.Reachability.REACHABLE,
@@ -327,7 +332,7 @@ def assemble_test(parts: HerdParts[Written]) -> ir.Test:
         format=parts.format,
         variants=(ir.Variant("default", program, parts.span),),
         outcomes=(outcome,),
-        expectations=_expectations(parts, kind),
+        expectations=_expectations(parts, kind, parts.format),
         observed=tuple(parts.observed),
         filter=parts.filter,
         doc=parts.doc,
@@ -379,8 +384,11 @@ def _registers(parts: HerdParts[Written]) -> dict[str, list[tuple[str, ir.Expr, 
     return by_thread
 
 
-def _expectations(parts: HerdParts[Written], kind: ir.OutcomeKind) -> tuple[ir.Expectation, ...]:
-    """The `Expected=...` metadata line as an Expectation on the one outcome.
+def _expectations(
+    parts: HerdParts[Written], kind: ir.OutcomeKind, test_format: ir.Format
+) -> tuple[ir.Expectation, ...]:
+    """The `Expected=...` metadata line as an Expectation on the one outcome, under the model
+    herd7 runs for the test's architecture.
 
     `exists P` and `~exists P`: Allowed means P is reachable, Forbidden that it is not.
     `forall P`: the expectation is about a counterexample, an execution where P fails:
@@ -399,5 +407,6 @@ def _expectations(parts: HerdParts[Written], kind: ir.OutcomeKind) -> tuple[ir.E
                 f"{kind.value}; write {EXPECTATION_KEY}={choices}",
                 span,
             )
-        expectations.append(ir.Expectation("default", parts.name, status, span))
+        model = HERD_MODELS[test_format]
+        expectations.append(ir.Expectation("default", parts.name, status, span, model))
     return tuple(expectations)
