@@ -151,10 +151,18 @@ _SIMPLE_ROWS = [
     Row("lfence", _fence("LFENCE")),
     Row("sfence", _fence("SFENCE")),
 ]
+# herd7 lets a locked instruction read a write coherence-after its own
+# (tests/data/disagreements/X86-*-reads-later-write.litmus); until that is settled, random
+# programs with them would fail on it every time, so they are off (RINGLITMUS_DIFF_ENABLE=
+# xchg,lock-add,... turns them on).
+_KNOWN = "the X86-*-reads-later-write disagreement to be settled"
 TABLE = [
     *_SIMPLE_ROWS,
-    Row("xchg", _exchange, 2),
-    *(Row(f"lock-{op.lower()}", _locked(op)) for op in ("ADD", "XOR", "INC", "DEC")),
+    Row("xchg", _exchange, 2, enabled=False, waiting_for=_KNOWN),
+    *(
+        Row(f"lock-{op.lower()}", _locked(op), enabled=False, waiting_for=_KNOWN)
+        for op in ("ADD", "XOR", "INC", "DEC")
+    ),
     # We read LOCK OR; herd7 7.58 refuses it ("Illegal lock prefix"), so nothing to compare.
     Row("lock-or", _locked("OR"), enabled=False, waiting_for="herd7 refuses LOCK OR"),
     Row("arithmetic", _arithmetic),
