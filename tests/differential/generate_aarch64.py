@@ -19,7 +19,9 @@ from differential.program import (
     enabled_rows,
     final_condition,
     pick,
+    shaped_program,
     within_budget,
+    write_thread,
     render_table,
 )
 
@@ -65,7 +67,7 @@ def _source(program: ProgramText, thread: ThreadText) -> str:
 
 
 def _load(program: ProgramText, thread: ThreadText, mnemonic: str) -> None:
-    location = program.location()
+    location = program.location(thread)
     base = _base(program, thread, location)
     target = _value_register(program, thread)
     thread.lines.append(f"{mnemonic} {target},[{base}]")
@@ -80,7 +82,7 @@ def _store_value(program: ProgramText, thread: ThreadText) -> str:
 
 def _store(program: ProgramText, thread: ThreadText, mnemonic: str, value: str = "") -> None:
     value = value or _store_value(program, thread)
-    base = _base(program, thread, program.location())
+    base = _base(program, thread, program.location(thread))
     thread.lines.append(f"{mnemonic} {value},[{base}]")
 
 
@@ -112,7 +114,7 @@ def _address_load(program: ProgramText, thread: ThreadText) -> None:
     an address computed first (so acquire loads, which take only [Xn], get one too)."""
     rng = program.rng
     zero = _zero_from(program, thread)
-    location = program.location()
+    location = program.location(thread)
     base = _base(program, thread, location)
     target = _value_register(program, thread)
     form = rng.randrange(3)
@@ -130,7 +132,7 @@ def _address_load(program: ProgramText, thread: ThreadText) -> None:
 def _address_store(program: ProgramText, thread: ThreadText) -> None:
     zero = _zero_from(program, thread)
     value = _store_value(program, thread)
-    base = _base(program, thread, program.location())
+    base = _base(program, thread, program.location(thread))
     thread.lines.append(f"STR {value},[{base},{zero}]")
 
 
@@ -177,7 +179,7 @@ def _branch(program: ProgramText, thread: ThreadText, isb: bool = False) -> None
     else:
         thread.lines.append(f"CMP {source},#{rng.choice(sorted(program.written))}")
         thread.lines.append(f"B.{rng.choice(['EQ', 'NE'])} {label}")
-    body = [] if isb else [pick(rng, _SIMPLE_ROWS) for _ in range(rng.randint(0, 2))]
+    body = [] if isb else [pick(rng, enabled_rows(_SIMPLE_ROWS)) for _ in range(rng.randint(0, 2))]
     for row in body:
         row.write(program, thread)
     thread.lines.append(f"{label}:")
@@ -192,7 +194,7 @@ def _branch(program: ProgramText, thread: ThreadText, isb: bool = False) -> None
 def _exclusive(program: ProgramText, thread: ThreadText) -> None:
     """LD(A)XR, then ST(L)XR of a new value or of the value read plus one; status observed."""
     rng = program.rng
-    location = program.location()
+    location = program.location(thread)
     base = _base(program, thread, location)
     target = _value_register(program, thread)
     thread.lines.append(f"{rng.choice(['LDXR', 'LDAXR'])} {target},[{base}]")
@@ -219,7 +221,7 @@ def _lse(op: str):
         if op != "SWP":
             thread.lines.append(f"MOV {operand},#{rng.choice([1, 2])}")
             program.written.update({1, 2, 3})
-        base = _base(program, thread, program.location())
+        base = _base(program, thread, program.location(thread))
         if rng.random() < 0.15:
             target = "XZR"
         else:
@@ -236,7 +238,7 @@ def _store_op(program: ProgramText, thread: ThreadText) -> None:
     operand = _temporary(thread)
     thread.lines.append(f"MOV {operand},#{rng.choice([1, 2])}")
     program.written.update({1, 2, 3})
-    base = _base(program, thread, program.location())
+    base = _base(program, thread, program.location(thread))
     op = rng.choice(["ADD", "CLR", "EOR", "SET"])
     thread.lines.append(f"ST{op}{rng.choice(['', 'L'])} {operand},[{base}]")
 
@@ -248,7 +250,7 @@ def _cas(program: ProgramText, thread: ThreadText) -> None:
     expected = _value_register(program, thread)
     thread.lines.append(f"MOV {expected},#{rng.choice(sorted(program.written))}")
     new = _store_value(program, thread)
-    base = _base(program, thread, program.location())
+    base = _base(program, thread, program.location(thread))
     suffix = rng.choice(["", "A", "L", "AL"])
     thread.lines.append(f"CAS{suffix} {expected},{new},[{base}]")
     thread.loaded.append(f"X{expected[1:]}")
@@ -272,11 +274,11 @@ _ACCESS_ROWS = [
 _SIMPLE_ROWS = [
     *_ACCESS_ROWS,
     *(
-        Row(f"dmb.{option.lower()}", _fence(f"DMB {option}"))
+        Row(f"dmb.{option.lower()}", _fence(f"DMB {option}"), fence=True)
         for option in ("SY", "ISH", "ISHLD", "ISHST", "LD", "ST")
     ),
-    Row("dsb.sy", _fence("DSB SY")),
-    Row("isb", _fence("ISB")),
+    Row("dsb.sy", _fence("DSB SY"), fence=True),
+    Row("isb", _fence("ISB"), fence=True),
 ]
 TABLE = [
     *_SIMPLE_ROWS,
@@ -312,13 +314,12 @@ def _size(threads: list[ThreadText]) -> tuple[int, int]:
 
 
 def _program(seed: int, index: int, rng: random.Random) -> tuple[ProgramText, str]:
-    program = ProgramText(rng, ("x", "y", "z")[: rng.randint(2, 3)])
+    program = shaped_program(rng)
     rows = enabled_rows(TABLE)
-    for thread_index in range(rng.randint(2, 3)):
+    for thread_index in range(program.thread_count):
         thread = ThreadText(thread_index)
         program.threads.append(thread)
-        for _ in range(rng.randint(1, 4)):
-            pick(rng, rows).write(program, thread)
+        write_thread(program, thread, rows)
     locations, condition = final_condition(program, DIALECT)
     init = " ".join(f"{entry};" for thread in program.threads for entry in thread.init)
     text = "\n".join(

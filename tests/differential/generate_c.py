@@ -21,7 +21,9 @@ from differential.program import (
     enabled_rows,
     final_condition,
     pick,
+    shaped_program,
     within_budget,
+    write_thread,
 )
 
 DIALECT = Dialect(register=lambda thread, name: f"{thread}:{name}", memory=lambda loc: loc)
@@ -54,7 +56,7 @@ def _value_source(program: ProgramText, thread: ThreadText) -> str:
 def _load(form: str):
     def write(program: ProgramText, thread: ThreadText) -> None:
         register = _register(thread)
-        _emit(thread, f"{register} = {form.format(program.location())};")
+        _emit(thread, f"{register} = {form.format(program.location(thread))};")
         thread.loaded.append(register)
 
     return write
@@ -62,7 +64,7 @@ def _load(form: str):
 
 def _store(form: str):
     def write(program: ProgramText, thread: ThreadText) -> None:
-        _emit(thread, form.format(program.location(), program.value()) + ";")
+        _emit(thread, form.format(program.location(thread), program.value()) + ";")
 
     return write
 
@@ -82,7 +84,7 @@ def _data(program: ProgramText, thread: ThreadText) -> None:
     expression = rng.choice([source, f"{source} + 1", f"({source} & 0) + {program.value()}"])
     program.written.update(value + 1 for value in list(program.written))
     form = rng.choice(["WRITE_ONCE(*{}, {})", "smp_store_release({}, {})", "atomic_set({}, {})"])
-    _emit(thread, form.format(program.location(), expression) + ";")
+    _emit(thread, form.format(program.location(thread), expression) + ";")
 
 
 def _branch(program: ProgramText, thread: ThreadText) -> None:
@@ -96,10 +98,10 @@ def _branch(program: ProgramText, thread: ThreadText) -> None:
         condition = f"{condition} && {rng.choice(thread.loaded)} == {value}"
     thread.lines.append(f"if ({condition}) {{")
     for _ in range(rng.randint(1, 2)):
-        pick(rng, _SIMPLE_ROWS).write(program, thread)
+        pick(rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     if rng.random() < 0.3:
         thread.lines.append("} else {")
-        pick(rng, _SIMPLE_ROWS).write(program, thread)
+        pick(rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     thread.lines.append("}")
 
 
@@ -134,7 +136,7 @@ def _rmw(name: str, arguments: str, returns: bool = True):
     def write(program: ProgramText, thread: ThreadText) -> None:
         rng = program.rng
         values = {
-            "X": program.location(),
+            "X": program.location(thread),
             "V": str(rng.choice([1, 2]) if name.startswith("atomic_") else program.value()),
             "E": str(rng.choice(sorted(program.written))),
         }
@@ -181,7 +183,7 @@ def _critical_section(program: ProgramText, thread: ThreadText) -> None:
     program.lock = True
     _emit(thread, "spin_lock(s);", atomic=True)
     for _ in range(program.rng.randint(1, 2)):
-        pick(program.rng, _SIMPLE_ROWS).write(program, thread)
+        pick(program.rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     _emit(thread, "spin_unlock(s);")
 
 
@@ -189,7 +191,7 @@ def _read_side(program: ProgramText, thread: ThreadText) -> None:
     """rcu_read_lock(); 1-2 constructs; rcu_read_unlock()."""
     _emit(thread, "rcu_read_lock();", accesses=0)
     for _ in range(program.rng.randint(1, 2)):
-        pick(program.rng, _SIMPLE_ROWS).write(program, thread)
+        pick(program.rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     _emit(thread, "rcu_read_unlock();", accesses=0)
 
 
@@ -205,10 +207,10 @@ _SIMPLE_ROWS = [
     Row("atomic_set", _store("atomic_set({}, {})")),
     Row("atomic_set_release", _store("atomic_set_release({}, {})")),
     *(
-        Row(name, _fence(name))
+        Row(name, _fence(name), fence=True)
         for name in ("smp_mb", "smp_rmb", "smp_wmb", "smp_mb__before_atomic", "smp_mb__after_atomic")
     ),
-    Row("barrier", _fence("barrier")),
+    Row("barrier", _fence("barrier"), fence=True),
     Row("plain-load", _load("*{}"), enabled=False, waiting_for=_LKMM_C),
     Row("plain-store", _store("*{} = {}"), enabled=False, waiting_for=_LKMM_C),
 ]
@@ -233,6 +235,8 @@ def _weighted_table() -> list[Row]:
     rmw_names = {row.name for row in _rmw_rows()}
     plain = [row for row in rows if row.name not in rmw_names]
     rmws = [row for row in rows if row.name in rmw_names]
+    if not rmws:
+        return plain
     return plain + [Row("any-rmw", lambda p, t: pick(p.rng, rmws).write(p, t), _RMW_WEIGHT)]
 
 
@@ -260,13 +264,12 @@ def _function(program: ProgramText, thread: ThreadText) -> list[str]:
 
 
 def _program(seed: int, index: int, rng: random.Random) -> tuple[ProgramText, str]:
-    program = ProgramText(rng, ("x", "y", "z")[: rng.randint(2, 3)])
+    program = shaped_program(rng)
     rows = _weighted_table()
-    for thread_index in range(rng.randint(2, 3)):
+    for thread_index in range(program.thread_count):
         thread = ThreadText(thread_index)
         program.threads.append(thread)
-        for _ in range(rng.randint(1, 4)):
-            pick(rng, rows).write(program, thread)
+        write_thread(program, thread, rows)
     locations, condition = final_condition(program, DIALECT)
     init = ["int *p = &x;"] if program.pointers else []
     functions = [line for thread in program.threads for line in _function(program, thread)]

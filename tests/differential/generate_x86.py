@@ -19,8 +19,10 @@ from differential.program import (
     enabled_rows,
     final_condition,
     pick,
+    shaped_program,
     render_table,
     within_budget,
+    write_thread,
 )
 
 _VALUE_REGISTERS = ("EAX", "ECX", "EDX", "ESI")
@@ -41,7 +43,7 @@ def _value_register(thread: ThreadText) -> str | None:
 
 def _memory(program: ProgramText, thread: ThreadText) -> str:
     """`[x]`, or now and then `[EBX]` with EBX=x in the thread's init."""
-    location = program.location()
+    location = program.location(thread)
     if location in _POINTERS and program.rng.random() < 0.2:
         register = _POINTERS[location]
         entry = f"{thread.index}:{register}={location}"
@@ -132,7 +134,7 @@ def _branch(program: ProgramText, thread: ThreadText) -> None:
     else:
         thread.lines.append(f"JMP {label}")
     for _ in range(rng.randint(0, 2)):
-        pick(rng, _SIMPLE_ROWS).write(program, thread)
+        pick(rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     thread.lines.append(f"{label}:")
 
 
@@ -147,9 +149,9 @@ _SIMPLE_ROWS = [
     Row("load", _load, 4),
     Row("store", _store, 4),
     Row("store-register", _store_register),
-    Row("mfence", _fence("MFENCE"), 2),
-    Row("lfence", _fence("LFENCE")),
-    Row("sfence", _fence("SFENCE")),
+    Row("mfence", _fence("MFENCE"), 4, fence=True),
+    Row("lfence", _fence("LFENCE"), fence=True),
+    Row("sfence", _fence("SFENCE"), fence=True),
 ]
 # herd7 lets a locked instruction read a write coherence-after its own
 # (tests/data/disagreements/X86-*-reads-later-write.litmus); until that is settled, random
@@ -185,13 +187,12 @@ def _size(threads: list[ThreadText]) -> tuple[int, int]:
 
 
 def _program(seed: int, index: int, rng: random.Random) -> tuple[ProgramText, str]:
-    program = ProgramText(rng, ("x", "y", "z")[: rng.randint(2, 3)])
+    program = shaped_program(rng)
     rows = enabled_rows(TABLE)
-    for thread_index in range(rng.randint(2, 3)):
+    for thread_index in range(program.thread_count):
         thread = ThreadText(thread_index)
         program.threads.append(thread)
-        for _ in range(rng.randint(1, 4)):
-            pick(rng, rows).write(program, thread)
+        write_thread(program, thread, rows)
         if not thread.lines:
             _store(program, thread)
     locations, condition = final_condition(program, DIALECT)

@@ -39,6 +39,7 @@ class ThreadText:
     pointers: list[str] = field(default_factory=list)
     accesses: int = 0
     atomics: int = 0
+    located: int = 0
     next_label: int = 0
 
     def label(self) -> str:
@@ -56,6 +57,8 @@ class ProgramText:
     threads: list[ThreadText] = field(default_factory=list)
     written: set[int] = field(default_factory=lambda: {0})
     next_value: int = 0
+    shaped: bool = False
+    thread_count: int = 2
     # C only: a location `p` holding a pointer, and a spinlock `s`, are declared.
     pointers: bool = False
     lock: bool = False
@@ -66,8 +69,24 @@ class ProgramText:
         self.written.add(self.next_value)
         return self.next_value
 
-    def location(self) -> str:
+    def location(self, thread: ThreadText) -> str:
+        """The location of the thread's next access: at random, or in a shaped program the
+        next one round the cycle from the thread's own (P0 x then y, P1 y then x...), which
+        makes the message-passing, store-buffering and load-buffering shapes where
+        orderings matter."""
+        thread.located += 1
+        if self.shaped:
+            return self.locations[(thread.index + thread.located - 1) % len(self.locations)]
         return self.rng.choice(self.locations)
+
+
+def shaped_program(rng: random.Random) -> ProgramText:
+    """An empty program of 2-3 threads over 2-3 locations; most are shaped (one location per
+    thread, each thread's accesses going round the cycle), the rest access at random."""
+    threads = rng.randint(2, 3)
+    shaped = rng.random() < 0.6
+    locations = ("x", "y", "z")[: threads if shaped else rng.randint(2, 3)]
+    return ProgramText(rng, locations, shaped=shaped, thread_count=threads)
 
 
 Construct = Callable[[ProgramText, ThreadText], None]
@@ -83,6 +102,8 @@ class Row:
     enabled: bool = True
     # Why a disabled row is off, for the report.
     waiting_for: str = ""
+    # A fence goes between two other constructs, where it can order something.
+    fence: bool = False
 
 
 def enabled_rows(table: Sequence[Row]) -> list[Row]:
@@ -93,6 +114,19 @@ def enabled_rows(table: Sequence[Row]) -> list[Row]:
 
 def pick(rng: random.Random, rows: Sequence[Row]) -> Row:
     return rng.choices(rows, weights=[row.weight for row in rows])[0]
+
+
+def write_thread(program: ProgramText, thread: ThreadText, rows: Sequence[Row]) -> None:
+    """1-3 constructs, a fence between two of them half of the time; in a shaped program two
+    constructs (one per location round the cycle) and a fence between more often than not."""
+    rng = program.rng
+    fences = [row for row in rows if row.fence]
+    others = [row for row in rows if not row.fence]
+    count, fenced = (2, 0.6) if program.shaped else (rng.randint(1, 3), 0.5)
+    for number in range(count):
+        if number and fences and rng.random() < fenced:
+            pick(rng, fences).write(program, thread)
+        pick(rng, others).write(program, thread)
 
 
 # --------------------------------------------------------------------------- the final condition

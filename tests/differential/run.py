@@ -36,7 +36,7 @@ class Profile:
     batch: int = 250
 
 
-QUICK_PROFILE = Profile(count=80, budget=QUICK, herd_test_timeout_s=1.0)
+QUICK_PROFILE = Profile(count=60, budget=QUICK, herd_test_timeout_s=1.0)
 LONG_PROFILE = Profile(count=2000, budget=LONG, herd_test_timeout_s=10.0)
 
 
