@@ -56,7 +56,9 @@ class Comparison:
     disagreements: list[tuple[str, Answer, Answer]] = field(default_factory=list)
 
 
-def start_herd_batch(paths: Sequence[Path], model: str, test_timeout_s: float) -> subprocess.Popen[str]:
+def start_herd_batch(
+    paths: Sequence[Path], model: str, test_timeout_s: float
+) -> subprocess.Popen[str]:
     """Start one herd7 call on every file (its start-up is paid once); it runs while we check
     the same files, on the other core."""
     command = [

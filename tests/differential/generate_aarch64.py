@@ -19,10 +19,10 @@ from differential.program import (
     enabled_rows,
     final_condition,
     pick,
+    render_table,
     shaped_program,
     within_budget,
     write_thread,
-    render_table,
 )
 
 _BASES = {"x": "X10", "y": "X11", "z": "X12"}

@@ -158,7 +158,9 @@ def _rmw_rows() -> list[Row]:
     for ordering in _ORDERINGS:
         for prefix in ("", "atomic_"):
             rows.append(Row(f"{prefix}xchg{ordering}", _rmw(f"{prefix}xchg{ordering}", "XV")))
-            rows.append(Row(f"{prefix}cmpxchg{ordering}", _rmw(f"{prefix}cmpxchg{ordering}", "XEV")))
+            rows.append(
+                Row(f"{prefix}cmpxchg{ordering}", _rmw(f"{prefix}cmpxchg{ordering}", "XEV"))
+            )
         for op in ("add", "sub", "or", "xor", "andnot"):
             name = f"atomic_fetch_{op}{ordering}"
             rows.append(Row(name, _rmw(name, "VX")))
@@ -166,8 +168,12 @@ def _rmw_rows() -> list[Row]:
             name = f"atomic_{op}_return{ordering}"
             rows.append(Row(name, _rmw(name, "VX")))
         for step in ("inc", "dec"):
-            rows.append(Row(f"atomic_fetch_{step}{ordering}", _rmw(f"atomic_fetch_{step}{ordering}", "X")))
-            rows.append(Row(f"atomic_{step}_return{ordering}", _rmw(f"atomic_{step}_return{ordering}", "X")))
+            rows.append(
+                Row(f"atomic_fetch_{step}{ordering}", _rmw(f"atomic_fetch_{step}{ordering}", "X"))
+            )
+            rows.append(
+                Row(f"atomic_{step}_return{ordering}", _rmw(f"atomic_{step}_return{ordering}", "X"))
+            )
     for op in ("add", "sub", "or", "xor", "andnot"):
         rows.append(Row(f"atomic_{op}", _rmw(f"atomic_{op}", "VX", returns=False)))
     for step in ("inc", "dec"):
@@ -208,7 +214,13 @@ _SIMPLE_ROWS = [
     Row("atomic_set_release", _store("atomic_set_release({}, {})")),
     *(
         Row(name, _fence(name), fence=True)
-        for name in ("smp_mb", "smp_rmb", "smp_wmb", "smp_mb__before_atomic", "smp_mb__after_atomic")
+        for name in (
+            "smp_mb",
+            "smp_rmb",
+            "smp_wmb",
+            "smp_mb__before_atomic",
+            "smp_mb__after_atomic",
+        )
     ),
     Row("barrier", _fence("barrier"), fence=True),
     Row("plain-load", _load("*{}"), enabled=False, waiting_for=_LKMM_C),
@@ -237,7 +249,7 @@ def _weighted_table() -> list[Row]:
     rmws = [row for row in rows if row.name in rmw_names]
     if not rmws:
         return plain
-    return plain + [Row("any-rmw", lambda p, t: pick(p.rng, rmws).write(p, t), _RMW_WEIGHT)]
+    return [*plain, Row("any-rmw", lambda p, t: pick(p.rng, rmws).write(p, t), _RMW_WEIGHT)]
 
 
 def _size(threads: list[ThreadText]) -> tuple[int, int]:

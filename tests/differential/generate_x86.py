@@ -19,8 +19,8 @@ from differential.program import (
     enabled_rows,
     final_condition,
     pick,
-    shaped_program,
     render_table,
+    shaped_program,
     within_budget,
     write_thread,
 )
@@ -129,7 +129,9 @@ def _branch(program: ProgramText, thread: ThreadText) -> None:
         _load(program, thread)
     label = thread.label()
     if thread.loaded and rng.random() < 0.85:
-        thread.lines.append(f"CMP {rng.choice(thread.loaded)},${rng.choice(sorted(program.written))}")
+        thread.lines.append(
+            f"CMP {rng.choice(thread.loaded)},${rng.choice(sorted(program.written))}"
+        )
         thread.lines.append(f"{rng.choice(['JE', 'JNE'])} {label}")
     else:
         thread.lines.append(f"JMP {label}")

@@ -154,10 +154,8 @@ def final_condition(program: ProgramText, dialect: Dialect) -> tuple[str, str]:
     values = sorted(program.written | {program.next_value + 1})
     chosen = rng.sample(terms, k=min(len(terms), rng.randint(1, 3)))
     atoms = [f"{term}={rng.choice(values)}" for term in chosen]
-    if len(atoms) > 1 and rng.random() < 0.2:
-        body = " \\/ ".join(atoms)
-    else:
-        body = " /\\ ".join(atoms)
+    disjunction = len(atoms) > 1 and rng.random() < 0.2
+    body = (" \\/ " if disjunction else " /\\ ").join(atoms)
     if rng.random() < 0.1:
         body = f"~({body})"
     quantifier = rng.choices(["exists", "~exists", "forall"], weights=[6, 2, 2])[0]
@@ -191,8 +189,6 @@ def _git_head() -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "no-git"
     return completed.stdout.strip() or "no-git"
-
-
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,18 @@ class Profile:
 
 
 QUICK_PROFILE = Profile(count=60, budget=QUICK, herd_test_timeout_s=1.0)
-LONG_PROFILE = Profile(count=2000, budget=LONG, herd_test_timeout_s=10.0)
+LONG_PROFILE = Profile(count=1000, budget=LONG, herd_test_timeout_s=10.0)
 
 
-def run(model: str, seed: int, profile: Profile, directory: Path) -> Comparison:
-    """Write programs 0..count-1 of run `seed` into `directory` and compare them all."""
+def run(
+    model: str,
+    seed: int,
+    profile: Profile,
+    directory: Path,
+    on_batch: Callable[[Comparison], None] | None = None,
+) -> Comparison:
+    """Write programs 0..count-1 of run `seed` into `directory` and compare them all;
+    `on_batch` sees each batch's comparison as it is done."""
     generate = GENERATORS[model]
     total = Comparison()
     for first in range(0, profile.count, profile.batch):
@@ -53,6 +60,8 @@ def run(model: str, seed: int, profile: Profile, directory: Path) -> Comparison:
         batch = compare_batch(
             paths, model, profile.herd_test_timeout_s, batch_timeout_s=60 * len(paths)
         )
+        if on_batch is not None:
+            on_batch(batch)
         total.compared += batch.compared
         total.herd_timeouts += batch.herd_timeouts
         total.herd_refused += batch.herd_refused
@@ -72,6 +81,14 @@ def summary(model: str, seed: int, comparison: Comparison, seconds: float) -> st
     )
 
 
+def _print_batch(batch: Comparison) -> None:
+    for disagreement in batch.disagreements:
+        print(describe(*disagreement))
+    for path, why in batch.refused + batch.herd_refused:
+        print(f"refused: {path}: {why}")
+    print(f"batch: {batch.compared} compared, {len(batch.disagreements)} disagreements", flush=True)
+
+
 def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", choices=sorted(GENERATORS), required=True)
@@ -85,12 +102,8 @@ def main(arguments: list[str]) -> int:
         directory = options.keep or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)
         start = time.monotonic()
-        comparison = run(options.model, seed, profile, directory)
+        comparison = run(options.model, seed, profile, directory, _print_batch)
         elapsed = time.monotonic() - start
-        for disagreement in comparison.disagreements:
-            print(describe(*disagreement))
-        for path, why in comparison.refused + comparison.herd_refused:
-            print(f"refused: {path}: {why}")
     print(summary(options.model, seed, comparison, elapsed))
     return 1 if comparison.disagreements else 0
 
