@@ -97,5 +97,5 @@ def herd_kind(answer: HerdAnswer) -> str:
 def test_disagreement_gets_herd7s_verdict(path: Path) -> None:
     """We give herd7's verdict (the file's Expected= line): fails until the disagreement is
     resolved, then the file moves to litmus/regressions/."""
-    result = check_test(parse_file(str(path)), CheckOptions(model=_model_of(path)))
+    result = check_test(parse_file(str(path)), CheckOptions(model=_model_of(path), timeout_s=60))
     assert all(outcome.ok for variant in result.variants for outcome in variant.outcomes)
