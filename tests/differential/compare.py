@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from herd7 import model_arguments, parse_herd_output, require_herd7
 
@@ -56,9 +58,17 @@ class Comparison:
     disagreements: list[tuple[str, Answer, Answer]] = field(default_factory=list)
 
 
-def start_herd_batch(
-    paths: Sequence[Path], model: str, test_timeout_s: float
-) -> subprocess.Popen[str]:
+@dataclass
+class HerdRun:
+    """A herd7 call under way, writing into files (a pipe would fill and stop herd7 until we
+    read it, and herd7 is to run while we check the same files)."""
+
+    process: subprocess.Popen[bytes]
+    stdout: IO[bytes]
+    stderr: IO[bytes]
+
+
+def start_herd_batch(paths: Sequence[Path], model: str, test_timeout_s: float) -> HerdRun:
     """Start one herd7 call on every file (its start-up is paid once); it runs while we check
     the same files, on the other core."""
     command = [
@@ -68,17 +78,20 @@ def start_herd_batch(
         str(test_timeout_s),
         *map(str, paths),
     ]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Closed by herd_answers once read.
+    stdout, stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115
+    return HerdRun(subprocess.Popen(command, stdout=stdout, stderr=stderr), stdout, stderr)
 
 
-def herd_answers(process: subprocess.Popen[str], timeout_s: float) -> dict[str, Answer]:
+def herd_answers(run: HerdRun, timeout_s: float) -> dict[str, Answer]:
     """herd7's answer for each file, by test name. A test herd refused has its reason as
     `problem`; one it gave up on (past its CPU-time limit) is absent."""
     try:
-        stdout, stderr = process.communicate(timeout=timeout_s)
+        run.process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        process.kill()
-        stdout, stderr = process.communicate()
+        run.process.kill()
+        run.process.wait()
+    stdout, stderr = (_read(file) for file in (run.stdout, run.stderr))
     answers = {
         Path(match.group(1)).stem: Answer(None, frozenset(), f"herd7: {match.group(2)}")
         for match in _REFUSAL.finditer(stderr + stdout)
@@ -91,13 +104,23 @@ def herd_answers(process: subprocess.Popen[str], timeout_s: float) -> dict[str, 
     return answers
 
 
-def ringlitmus_answer(path: Path, model: str) -> Answer:
-    """Our observation and final states for one herd file, printed as herd prints them."""
+def _read(file: IO[bytes]) -> str:
+    file.seek(0)
+    text = file.read().decode(errors="replace")
+    file.close()
+    return text
+
+
+def ringlitmus_answer(path: Path, model: str, timeout_s: float | None = None) -> Answer:
+    """Our observation and final states for one herd file, printed as herd prints them
+    (`timeout_s` per solver call: past it the answer is unknown)."""
     try:
         test = parse_file(str(path))
     except LitmusError as error:
         return Answer(None, frozenset(), f"{type(error).__name__}: {error}")
-    options = CheckOptions(model=model, states=True, observation=True, max_states=100_000)
+    options = CheckOptions(
+        model=model, states=True, observation=True, max_states=100_000, timeout_s=timeout_s
+    )
     (variant,) = check_test(test, options).variants
     (outcome,) = variant.outcomes
     observation = judge_outcome(outcome).observation.value
@@ -112,9 +135,10 @@ def compare_batch(
     paths: Sequence[Path], model: str, test_timeout_s: float, batch_timeout_s: float
 ) -> Comparison:
     """herd7 and ringlitmus on each file; a file's test name is its stem. herd7 gets
-    `test_timeout_s` of CPU time per test and the whole call `batch_timeout_s`."""
+    `test_timeout_s` of CPU time per test and the whole call `batch_timeout_s`; we get ten
+    times `test_timeout_s` per solver call (our time is wall-clock, herd7's CPU)."""
     process = start_herd_batch(paths, model, test_timeout_s)
-    ours_by_path = {path: ringlitmus_answer(path, model) for path in paths}
+    ours_by_path = {path: ringlitmus_answer(path, model, 10 * test_timeout_s) for path in paths}
     herd = herd_answers(process, batch_timeout_s)
     comparison = Comparison()
     for path in paths:
