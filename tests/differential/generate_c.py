@@ -92,10 +92,8 @@ def _branch(program: ProgramText, thread: ThreadText) -> None:
     rng = program.rng
     source = _value_source(program, thread)
     value = rng.choice(sorted(program.written))
-    # herd7's C lexer has no `!`.
+    # herd7's C reads no `!` and no `&&` in an if's condition.
     condition = rng.choice([f"{source} == {value}", f"{source} != {value}", source])
-    if len(thread.loaded) > 1 and rng.random() < 0.2:
-        condition = f"{condition} && {rng.choice(thread.loaded)} == {value}"
     thread.lines.append(f"if ({condition}) {{")
     for _ in range(rng.randint(1, 2)):
         pick(rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
