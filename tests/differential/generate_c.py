@@ -101,6 +101,10 @@ def _branch(program: ProgramText, thread: ThreadText) -> None:
         thread.lines.append("} else {")
         pick(rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     thread.lines.append("}")
+    # An access after the if's body is a known disagreement (tests/data/disagreements/
+    # C-LB-ctrl-after-if.litmus: our ctrl reaches it, herd7's does not): the if ends the
+    # thread until that is fixed, unless RINGLITMUS_DIFF_ENABLE names after-if.
+    thread.ended = not enabled_rows([_AFTER_IF])
 
 
 def _publish(program: ProgramText, thread: ThreadText) -> None:
@@ -176,9 +180,17 @@ def _rmw_rows() -> list[Row]:
         rows.append(Row(f"atomic_{op}", _rmw(f"atomic_{op}", "VX", returns=False)))
     for step in ("inc", "dec"):
         rows.append(Row(f"atomic_{step}", _rmw(f"atomic_{step}", "X", returns=False)))
-    return rows
+    # atomic_sub/dec make values negative, and a bitwise RMW of a negative value is a known
+    # disagreement (tests/data/disagreements/C-fetch_or-negative.litmus): off until it is fixed.
+    return [
+        Row(row.name, row.write, enabled=False, waiting_for=_NEGATIVE)
+        if "sub" in row.name or "dec" in row.name
+        else row
+        for row in rows
+    ]
 
 
+_NEGATIVE = "the C-fetch_or-negative disagreement (bitwise results of negative values) fixed"
 # --------------------------------------------------------------------------- waiting for support
 
 
@@ -199,6 +211,9 @@ def _read_side(program: ProgramText, thread: ThreadText) -> None:
     _emit(thread, "rcu_read_unlock();", accesses=0)
 
 
+_AFTER_IF = Row(
+    "after-if", _fence("barrier"), enabled=False, waiting_for="C-LB-ctrl-after-if fixed"
+)
 _LKMM_C = "the lkmm-c and lkmm-model helpers' work (C front end and LKMM model)"
 _SIMPLE_ROWS = [
     Row("READ_ONCE", _load("READ_ONCE(*{})"), 4),
@@ -230,7 +245,7 @@ TABLE = [
     Row("ctrl", _branch, 3),
     Row("addr", _address, 2),
     Row("publish", _publish),
-    *(Row(row.name, row.write, weight=1) for row in _rmw_rows()),
+    *_rmw_rows(),
     Row("lock", _critical_section, enabled=False, waiting_for=_LKMM_C),
     Row("rcu-read", _read_side, enabled=False, waiting_for=_LKMM_C),
     Row("synchronize_rcu", _fence("synchronize_rcu"), enabled=False, waiting_for=_LKMM_C),

@@ -40,6 +40,8 @@ class ThreadText:
     accesses: int = 0
     atomics: int = 0
     located: int = 0
+    # Nothing more may follow (a construct that must end its thread says so).
+    ended: bool = False
     next_label: int = 0
 
     def label(self) -> str:
@@ -124,6 +126,8 @@ def write_thread(program: ProgramText, thread: ThreadText, rows: Sequence[Row]) 
     others = [row for row in rows if not row.fence]
     count, fenced = (2, 0.6) if program.shaped else (rng.randint(1, 3), 0.5)
     for number in range(count):
+        if thread.ended:
+            return
         if number and fences and rng.random() < fenced:
             pick(rng, fences).write(program, thread)
         pick(rng, others).write(program, thread)
