@@ -10,6 +10,7 @@ suite (mandatory under CI, skipped elsewhere without herd7); `-m slow` runs the 
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from differential.compare import describe
 from differential.program import SEED_VARIABLE, run_seed
 from differential.run import GENERATORS, LONG_PROFILE, QUICK_PROFILE, Profile, run, summary
-from herd7 import HerdAnswer, require_herd7, run_herd7
+from herd7 import CATALOGUE_VARIABLE, HerdAnswer, require_herd7, run_herd7
 
 from ringlitmus.frontends import parse_file
 from ringlitmus.outcomes import CheckOptions, check_test
@@ -32,6 +33,12 @@ _MIN_COMPARED = 0.8
 
 def _check(model: str, profile: Profile, tmp_path: Path) -> None:
     require_herd7()
+    if (
+        model == "lkmm"
+        and not os.environ.get(CATALOGUE_VARIABLE)
+        and os.environ.get("CI") == "true"
+    ):
+        pytest.fail(f"LKMM's cat files are mandatory under CI: set {CATALOGUE_VARIABLE}")
     seed = run_seed()
     start = time.monotonic()
     comparison = run(model, seed, profile, tmp_path)
