@@ -25,7 +25,7 @@ from ringlitmus.revisions import (
     materialise,
     parse_range,
     repository_path,
-    repository_root,
+    repository_of,
     resolve_commit,
 )
 
@@ -110,7 +110,7 @@ def plan_revisions(revisions: str, paths: Sequence[str], workspace: Path) -> Dif
     """The files under `paths` at the two revisions of `revisions` (`A..B`, `A...B`, or `A`
     against the work tree); each revision's files are copied under `workspace` (ours)."""
     wanted = parse_range(revisions)
-    root = repository_root(Path.cwd())
+    root = repository_of(paths)
     prefixes = [repository_path(root, path) for path in paths or ["."]]
     sides: list[tuple[Side, str | None]] = [(Side.OLD, wanted.old), (Side.NEW, wanted.new)]
     sources: list[Source] = []
