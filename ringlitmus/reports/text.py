@@ -7,6 +7,7 @@ through `rich.text.Text`, never markup: `[X1]` in a litmus file is not a style.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -240,7 +241,7 @@ def render_error(console: Console, error: LitmusError, file: str) -> None:
     where = str(error.span) if error.span is not None else file
     header = Text(f"{where}: ")
     header.append("error:", style="bold red")
-    header.append(f" {error.message}")
+    header.append(f" {escape_controls(error.message)}")
     console.print(header, soft_wrap=True)
     if error.span is not None and error.source_line is not None:
         for line in source_excerpt(
@@ -262,15 +263,24 @@ def source_excerpt(source_line: str, line: int, column: int, length: int = 1) ->
     """The source line with its number, and a caret (`^~~~`) under columns column..+length."""
     gutter = f"{line:>5} | "
     prefix = source_line[: max(column - 1, 0)]
-    # Expand tabs in the prefix and the line alike so the caret lands under its character.
-    expanded = source_line.rstrip("\r\n").expandtabs(_TAB_SIZE)
-    caret_at = len(prefix.expandtabs(_TAB_SIZE))
+    # Expand tabs and escape control bytes in the prefix and the line alike, so the caret
+    # lands under its character and a stray ESC in a file never drives the terminal.
+    expanded = escape_controls(source_line.rstrip("\r\n").expandtabs(_TAB_SIZE))
+    caret_at = len(escape_controls(prefix.expandtabs(_TAB_SIZE)))
     length = max(1, min(length, len(expanded) - caret_at))
     source = Text(gutter)
     source.append(expanded)
     caret = Text(" " * (len(gutter) - 2) + "| " + " " * caret_at)
     caret.append("^" + "~" * (length - 1), style="bold red")
     return [source, caret]
+
+
+def escape_controls(text: str) -> str:
+    """`text` with each control character (C0, DEL, C1) as `\\xNN`: printable, one per byte."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def render_internal_error(console: Console, exception: BaseException, debug: bool) -> None:

@@ -33,8 +33,8 @@ def test_reachable_forbidden_outcome_shows_its_witness(
     text = console_text(console)
     assert "lost_page [before]: forbidden outcome reachable, as expected" in text
     assert "final state: CPU1.harvested=2 CPU1.slot=0 gfn2.flags=0 gfn2.slot=1" in text
-    assert "rf: CPU0:W gfn2.flags -rf-> CPU1:R gfn2.flags" in text
-    assert "co: gfn2.flags: 0 -co-> 1 -co-> 2 -co-> 0" in text
+    assert "rf: CPU0:W gfn2.flags=2 -rf-> CPU1:R gfn2.flags=2" in text
+    assert "co: gfn2.flags: init:0 -co-> CPU2:1 -co-> CPU0:2 -co-> CPU1:0" in text
     assert "lost_page [after]" not in text
     assert text.rstrip().endswith("2 results, 2 as expected, 0 failed, 0 unknown")
 
@@ -129,3 +129,16 @@ def test_internal_error_shows_traceback_with_debug(console: Console) -> None:
     except ValueError as error:
         render_internal_error(console, error, debug=True)
     assert "Traceback" in console_text(console)
+
+
+def test_control_bytes_in_echoed_source_are_escaped(console: Console) -> None:
+    error = LitmusSyntaxError(
+        "unexpected character '\x1b'", Span("t.litmus", 1, 5), source_line="x = \x1b[31m1\x07\n"
+    )
+    render_error(console, error, "t.litmus")
+    text = console_text(console)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "x = \\x1b[31m1\\x07" in text
+    assert "unexpected character '\\x1b'" in text
+    source, caret = source_excerpt("\tx = \x1b[31m1", 1, 6)
+    assert caret.plain.index("^") == source.plain.index("\\x1b")
