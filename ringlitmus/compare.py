@@ -24,8 +24,8 @@ from ringlitmus.reports.diff import Diff, compare, compare_variants
 from ringlitmus.revisions import (
     materialise,
     parse_range,
-    repository_path,
     repository_of,
+    repository_path,
     resolve_commit,
 )
 
