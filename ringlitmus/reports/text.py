@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -49,7 +50,7 @@ def render_result(console: Console, report: FileReport, show_states: bool = Fals
     if result is None:
         return
     console.print(Text(f"{result.test}  {result.file}", style="bold"), soft_wrap=True)
-    console.print(result_table(result))
+    console.print(result_table(result, console.width))
     lines = outcome_notes(result)
     if show_states:
         lines.extend(state_lines(result))
@@ -69,34 +70,98 @@ def status_words(outcome: OutcomeResult) -> str:
 
 def variant_label(result: TestResult, variant: VariantResult) -> str:
     """The variant's name, and its model when the result holds several (`--model all`)."""
-    if len({other.model for other in result.variants}) > 1:
+    if _several_models(result):
         return f"{variant.variant} · {variant.model}"
     return variant.variant
 
 
-def result_table(result: TestResult) -> Table:
-    """One row per outcome, one column per variant (per variant and model under `--model
-    all`); ✓ meets the file's claim, ✗ does not."""
-    table = Table()
-    table.add_column("outcome")
-    for variant in result.variants:
-        table.add_column(variant_label(result, variant))
+def _several_models(result: TestResult) -> bool:
+    return len({variant.model for variant in result.variants}) > 1
+
+
+def result_table(result: TestResult, width: int | None = None) -> Table:
+    """The results as a grid that fits `width` columns without cutting a name.
+
+    One model: a row per outcome, a column per variant. Several (`--model all`): a row per
+    outcome and variant, a column per model. When that grid is wider than `width`, a list
+    instead: a row per outcome, variant (and model), the result in one column. ✓ meets the
+    file's claim, ✗ does not.
+    """
+    grid = _model_grid(result) if _several_models(result) else _variant_grid(result)
+    if width is None or _natural_width(grid) <= width:
+        return grid
+    return _result_list(result)
+
+
+def _natural_width(table: Table) -> int:
+    """The width `table` takes when nothing in it is wrapped or cut."""
+    console = Console(width=1 << 16, color_system=None)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def _outcome_names(result: TestResult) -> list[tuple[str, ir.OutcomeKind]]:
     names: list[tuple[str, ir.OutcomeKind]] = []
     for variant in result.variants:
         for outcome in variant.outcomes:
             if (outcome.name, outcome.kind) not in names:
                 names.append((outcome.name, outcome.kind))
+    return names
+
+
+def _cell(variant: VariantResult, name: str) -> Text:
+    """`reachable ✓`, or `—` when the variant has no such outcome."""
+    found = _find(variant, name)
+    if found is None:
+        return Text("—")
+    cell = Text(status_words(found) + " ")
+    cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
+    return cell
+
+
+def _variant_grid(result: TestResult) -> Table:
+    table = Table()
+    table.add_column("outcome")
+    for variant in result.variants:
+        table.add_column(variant_label(result, variant))
+    for name, kind in _outcome_names(result):
+        table.add_row(Text(f"{kind.value} {name}"), *(_cell(v, name) for v in result.variants))
+    return table
+
+
+def _model_grid(result: TestResult) -> Table:
+    models = list(dict.fromkeys(variant.model for variant in result.variants))
+    names = list(dict.fromkeys(variant.variant for variant in result.variants))
+    by_key = {(variant.variant, variant.model): variant for variant in result.variants}
+    table = Table()
+    table.add_column("outcome")
+    table.add_column("variant")
+    for model in models:
+        table.add_column(model)
+    for name, kind in _outcome_names(result):
+        for index, variant_name in enumerate(names):
+            cells = [Text(f"{kind.value} {name}" if index == 0 else ""), Text(variant_name)]
+            for model in models:
+                variant = by_key.get((variant_name, model))
+                cells.append(Text("—") if variant is None else _cell(variant, name))
+            table.add_row(*cells, end_section=index == len(names) - 1)
+    return table
+
+
+def _result_list(result: TestResult) -> Table:
+    several = _several_models(result)
+    table = Table()
+    for header in ("outcome", "variant", *(("model",) if several else ()), "result"):
+        table.add_column(header)
+    names = _outcome_names(result)
     for name, kind in names:
-        cells: list[Text] = [Text(f"{kind.value} {name}")]
-        for variant in result.variants:
-            found = _find(variant, name)
-            if found is None:
-                cells.append(Text("—"))
-                continue
-            cell = Text(status_words(found) + " ")
-            cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
-            cells.append(cell)
-        table.add_row(*cells)
+        rows = [variant for variant in result.variants if _find(variant, name) is not None]
+        for index, variant in enumerate(rows):
+            first = index == 0 or rows[index - 1].variant != variant.variant
+            cells = [Text(f"{kind.value} {name}" if index == 0 else "")]
+            cells.append(Text(variant.variant if first else ""))
+            if several:
+                cells.append(Text(variant.model))
+            table.add_row(*cells, _cell(variant, name), end_section=index == len(rows) - 1)
     return table
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
+import pytest
 from result_builders import console_text, make_console
 from rich.console import Console
 from syrupy.assertion import SnapshotAssertion
@@ -24,6 +28,35 @@ def test_seed_table(console: Console, seed_report: FileReport, snapshot: Snapsho
     assert text == snapshot
     assert "reachable ✓" in text
     assert "unreachable ✓" in text
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_model_all_table_fits_the_width_without_cutting_a_name(
+    all_models_report: FileReport, width: int, snapshot: SnapshotAssertion
+) -> None:
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    render_result(console, all_models_report)
+    text = console_text(console)
+    table = text.split("\n✓ ")[0]
+    assert table == snapshot
+    assert "…" not in table
+    assert all(len(line) <= width for line in table.splitlines()[1:])
+    for name in ("forbidden lost_page", "release_only", "armv8", "tso", "lkmm", "unreachable ✓"):
+        assert name in table
+
+
+def test_a_wide_variant_table_becomes_a_list_at_80_columns(seed_report: FileReport) -> None:
+    variants = tuple(
+        dataclasses.replace(variant, variant=f"{variant.variant}_with_a_long_name_{index}")
+        for index, variant in enumerate(seed_report.result.variants * 3)  # type: ignore[union-attr]
+    )
+    result = dataclasses.replace(seed_report.result, variants=variants)
+    console = Console(file=io.StringIO(), width=80, color_system=None, highlight=False)
+    render_result(console, FileReport(seed_report.file, result=result))
+    table = console_text(console).split("\n✓ ")[0]
+    assert "…" not in table
+    assert all(len(line) <= 80 for line in table.splitlines()[1:])
+    assert "before_with_a_long_name_0" in table and "after_with_a_long_name_5" in table
 
 
 def test_reachable_forbidden_outcome_shows_its_witness(
