@@ -55,15 +55,17 @@ class BatchOptions:
 def expand_paths(paths: Iterable[str]) -> list[str]:
     """The files to check, in a stable order: the arguments' order, a directory standing for
     the `*.litmus` files under it sorted by path. Each file comes once; `*.prelude` files are
-    skipped (they are only ever included). A directory without litmus files is kept as is, so
-    that checking it reports the problem."""
+    skipped (they are only ever included). A directory without litmus files is a UsageError:
+    it is no file to count, pass or fail."""
     expanded: list[str] = []
     for path in paths:
         if Path(path).is_dir():
             found = sorted(
                 str(file) for file in Path(path).rglob(f"*{LITMUS_SUFFIX}") if file.is_file()
             )
-            expanded.extend(found or [path])
+            if not found:
+                raise UsageError(f"no litmus files under {path}")
+            expanded.extend(found)
         elif not path.endswith(PRELUDE_SUFFIX):
             expanded.append(path)
     return list(dict.fromkeys(expanded))

@@ -26,8 +26,8 @@ from ringlitmus.reports.diff import Diff, compare, compare_variants
 from ringlitmus.revisions import (
     materialise,
     parse_range,
+    repository_of,
     repository_path,
-    repository_root,
     resolve_commit,
 )
 
@@ -128,7 +128,7 @@ def plan_revisions(
     and from each of `include_dirs` as the revision has it (a directory outside the
     repository is no revision's, and is allowed as it is)."""
     wanted = parse_range(revisions)
-    root = repository_root(Path.cwd())
+    root = repository_of(paths)
     prefixes = [repository_path(root, path) for path in paths or ["."]]
     sides: list[tuple[Side, str | None]] = [(Side.OLD, wanted.old), (Side.NEW, wanted.new)]
     sources: list[Source] = []

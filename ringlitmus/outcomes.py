@@ -440,18 +440,28 @@ def read_state(
 
 
 def describe_execution(execution: Execution, model: z3.ModelRef) -> dict[str, list[str]]:
-    """The rf edges and coherence orders chosen by `model`, in words."""
+    """The rf edges and coherence orders chosen by `model`, in words, with values.
+
+    rf: `init:W x=0 -rf-> P1:R x=0`. co: `x: init:0 -co-> P0:1 -co-> P1:0`, each write named
+    by its thread and value, so a write of the initial value again never reads as a cycle.
+    """
     structure = execution.structure
     names = structure.cells
 
-    def where(event_id: int) -> str:
+    def thread_of(event_id: int) -> str:
         event = structure.events[event_id]
-        thread = structure.thread_names[event.thread] if event.thread >= 0 else "init"
+        return structure.thread_names[event.thread] if event.thread >= 0 else "init"
+
+    def written(write_id: int) -> int:
+        return model_integer(model, execution.value(structure.events[write_id]))
+
+    def where(event_id: int, value: int) -> str:
         address = model_integer(model, execution.addresses[event_id])
-        return f"{thread}:{event.kind.value} {names.get(address, hex(address))}"
+        cell = names.get(address, hex(address))
+        return f"{thread_of(event_id)}:{structure.events[event_id].kind.value} {cell}={value}"
 
     rf = [
-        f"{where(w)} -rf-> {where(r)}"
+        f"{where(w, written(w))} -rf-> {where(r, written(w))}"
         for (w, r), variable in execution.rf.items()
         if model_truth(model, variable)
     ]
@@ -464,11 +474,8 @@ def describe_execution(execution: Execution, model: z3.ModelRef) -> dict[str, li
         orders.setdefault(names.get(address, hex(address)), []).append((position, write_id))
     co = []
     for cell, writes in sorted(orders.items()):
-        values = []
-        for _, write_id in sorted(writes):
-            value = model_integer(model, execution.value(structure.events[write_id]))
-            values.append(str(value))
-        co.append(f"{cell}: " + " -co-> ".join(values))
+        chain = [f"{thread_of(w)}:{written(w)}" for _, w in sorted(writes)]
+        co.append(f"{cell}: " + " -co-> ".join(chain))
     return {"rf": rf, "co": co}
 
 
@@ -479,8 +486,9 @@ def enumerate_states(
     limit: int,
     deadline: Deadline | None = None,
 ) -> tuple[tuple[dict[str, int], ...], bool]:
-    """Every reachable final state of the labelled terms (blocking clauses); complete flag
-    (False when the limit, the solver or `deadline` stopped the enumeration)."""
+    """Every reachable final state of the labelled terms (blocking clauses), sorted by their
+    values in label order; complete flag (False when the limit, the solver or `deadline`
+    stopped the enumeration)."""
     states: list[dict[str, int]] = []
     try:
         push(solver, deadline)
@@ -494,7 +502,7 @@ def enumerate_states(
             except CheckTimeoutError:
                 return tuple(states), False
             if decision.model is None:
-                return tuple(states), decision.verdict is Verdict.UNREACHABLE
+                return _in_order(states), decision.verdict is Verdict.UNREACHABLE
             state = read_state(execution, decision.model, labels)
             states.append(state)
             blocking = [
@@ -506,7 +514,12 @@ def enumerate_states(
                 break
             solver.add(z3.Or(blocking))
         else:
-            return tuple(states), False
-        return tuple(states), True
+            return _in_order(states), False
+        return _in_order(states), True
     finally:
         _pop_unless_expired(solver, deadline)
+
+
+def _in_order(states: list[dict[str, int]]) -> tuple[dict[str, int], ...]:
+    """States sorted by their values, label by label: the solver finds them in no order."""
+    return tuple(sorted(states, key=lambda state: tuple(state.values())))

@@ -53,6 +53,24 @@ def repository_root(directory: Path) -> Path:
     return Path(_git(directory, "rev-parse", "--show-toplevel").decode().strip())
 
 
+def repository_of(paths: Sequence[str]) -> Path:
+    """The top of the git work tree holding `paths` (found from the paths, so `--rev` works
+    from outside the repository); the current directory's when no path is in one."""
+    roots: dict[Path, str] = {}
+    for path in paths:
+        directory = Path(os.path.abspath(path))
+        while not directory.is_dir() and directory != directory.parent:
+            directory = directory.parent  # a path missing at the work tree: its nearest parent
+        try:
+            roots.setdefault(repository_root(directory), path)
+        except UsageError:
+            continue  # not in a repository: repository_path says so, naming the path
+    if len(roots) > 1:
+        named = ", ".join(f"'{path}' in {root}" for root, path in roots.items())
+        raise UsageError(f"the paths are in different git repositories: {named}")
+    return next(iter(roots), None) or repository_root(Path.cwd())
+
+
 def resolve_commit(root: Path, revision: str) -> str:
     """The commit `revision` names (`A...B`: the merge base of A and B), as a full hash."""
     if "..." in revision:

@@ -72,6 +72,9 @@ def assert_same_events(original: ir.Program, exported: ir.Program) -> None:
     assert shape == [(event.thread, event.kind, event.tags, event.fence) for event in second.events]
     assert len(first.choices) == len(second.choices)
     herd_names = location_names(original.locations)
+    # An index outside an array names no cell in the IR and the array's last cell in the
+    # export (herd7 refuses an address that may be 0): the one place the two may differ.
+    last_cells = {herd_names[loc.cells[-1]] for loc in original.locations if len(loc.cells) > 1}
 
     def places(
         event: Event, other: Event, reads: dict[int, int], choices: dict[str, bool]
@@ -99,6 +102,8 @@ def assert_same_events(original: ir.Program, exported: ir.Program) -> None:
             assert happens == holds(other.guard, reads, renamed), one
             if happens and one.kind is not EventKind.FENCE:
                 mine, theirs = places(one, other, reads, choices)
+                if mine[0] is None and theirs[0] in last_cells:
+                    mine = (theirs[0], mine[1])
                 assert mine == theirs, (one, reads, choices)
         for name in RELATIONS:
             pairs = {

@@ -14,10 +14,13 @@ SEED_FILE = "litmus/kvm-dirty-ring/seed.litmus"
 WITNESS = {"CPU1.harvested": 2, "CPU1.slot": 0, "gfn2.flags": 0, "gfn2.slot": 1}
 EXECUTION = {
     "rf": [
-        "CPU0:W gfn2.flags -rf-> CPU1:R gfn2.flags",
-        "init:W gfn2.slot -rf-> CPU1:R gfn2.slot",
+        "CPU0:W gfn2.flags=2 -rf-> CPU1:R gfn2.flags=2",
+        "init:W gfn2.slot=0 -rf-> CPU1:R gfn2.slot=0",
     ],
-    "co": ["gfn2.flags: 0 -co-> 1 -co-> 2 -co-> 0", "gfn2.slot: 0 -co-> 1"],
+    "co": [
+        "gfn2.flags: init:0 -co-> CPU2:1 -co-> CPU0:2 -co-> CPU1:0",
+        "gfn2.slot: init:0 -co-> CPU2:1",
+    ],
 }
 
 

@@ -126,10 +126,11 @@ def test_directory_stands_for_its_litmus_files(tmp_path: Path) -> None:
     assert [entry["test"] for entry in json.loads(result.stdout)["results"]] == ["MP"]
 
 
-def test_empty_directory_is_bad_input(tmp_path: Path) -> None:
+def test_empty_directory_is_bad_input_not_a_file(tmp_path: Path) -> None:
     result = run("check", tmp_path)
     assert result.exit_code == ExitCode.BAD_INPUT
-    assert "no .litmus files" in result.stderr
+    assert f"no litmus files under {tmp_path}" in result.stderr
+    assert "1 file" not in result.stdout + result.stderr
 
 
 # --------------------------------------------------------------------------- errors

@@ -585,6 +585,18 @@ def test_a_bad_revision_or_path_is_bad_input(repository: dict[str, str], tmp_pat
     assert "no .litmus files under nowhere" in nothing.stderr
 
 
+def test_the_repository_is_found_from_the_paths(
+    repository: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    litmus = tmp_path / "repo" / "litmus"
+    result = run("--json", "--rev", f"{repository['acquire']}..{repository['plain']}", litmus)
+    assert result.exit_code == ExitCode.FAILED, result.stderr  # the outcome opened
+    assert changes(result)[("litmus/mp.litmus", "default", "stale")] == "newly reachable"
+
+
 def test_outside_a_repository_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("--rev", "HEAD", ".")

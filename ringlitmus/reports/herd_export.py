@@ -31,8 +31,9 @@ and the same dependencies (tests/reports/test_herd_export.py checks both).
   The test's `observed` and `filter` become `locations [...]` and `filter`.
 
 herd7 reads the text as we do, except: its values are 64-bit (ours are unbounded, so only an
-overflow tells them apart); an index outside an array makes the address 0 here, where the IR
-has an address that is no cell, which ringlitmus excludes and herd7 does not define; and herd7
+overflow tells them apart); an index outside an array names its last cell here (herd7 refuses
+a test whose address may be 0), where the IR has an address that is no cell, which ringlitmus
+excludes; and herd7
 ignores `Expected=` (ours, in a key=value line it allows).
 """
 

@@ -338,18 +338,22 @@ class ExpressionCompiler:
     def chosen_cell(self, location: str, expr: ir.Expr) -> tuple[Register, Register]:
         """The cell of `location` that `expr` (its address plus an offset) names, and a 0.
 
-        herd has the cells as separate locations, so the offset is compared with each cell's;
-        CSEL makes that a pick dependency, and the 0 (`offset ^ offset`) to add makes it the
-        address dependency the IR has. An offset outside the location gives 0, no cell, as the
-        IR's address is no cell then either.
+        herd has the cells as separate locations, so the offset is compared with each cell's
+        but the last; CSEL makes that a pick dependency, and the 0 (`offset ^ offset`) to add
+        makes it the address dependency the IR has. The chain starts from the last cell, not
+        from 0: herd7 refuses a test whose address may be 0 in some candidate execution ("Non
+        symbolic location with no initial write"), even one no execution reaches. So an
+        offset outside the location names the last cell here, where the IR's address is no
+        cell and ringlitmus excludes the execution (see the module doc of herd_export.py).
         """
         offset = self.register(without_addresses(expr))
-        chosen = self.temporary()
-        for position, cell in enumerate(self.memory.declaration(location, self.span).cells):
+        cells = self.memory.declaration(location, self.span).cells
+        chosen = self.bind(RegisterKind.CELL, cells[-1])
+        for position, cell in enumerate(cells[:-1]):
             step = position * ir.CELL_SIZE
             compared = Immediate(step) if step < ADD_LIMIT else self.register(ir.Const(step))
             self.emit("CMP", offset, compared)
-            previous = chosen if position else ZERO
+            previous, chosen = chosen, (chosen if position else self.temporary())
             self.emit("CSEL", chosen, self.bind(RegisterKind.CELL, cell), previous, Word("EQ"))
         zero = self.temporary()
         self.emit("EOR", zero, offset, offset)

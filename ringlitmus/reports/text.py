@@ -7,11 +7,13 @@ through `rich.text.Text`, never markup: `[X1]` in a litmus file is not a style.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -51,7 +53,7 @@ def render_result(console: Console, report: FileReport, show_states: bool = Fals
             console.print(Text("\n").join([note, summary_line(report)]), soft_wrap=True)
         return
     console.print(Text(f"{result.test}  {result.file}", style="bold"), soft_wrap=True)
-    console.print(result_table(result))
+    console.print(result_table(result, console.width))
     lines = outcome_notes(result)
     lines.extend(flag_lines(result))
     if show_states:
@@ -72,38 +74,103 @@ def status_words(outcome: OutcomeResult) -> str:
 
 def variant_label(result: TestResult, variant: VariantResult) -> str:
     """The variant's name, and its model when the result holds several (`--model all`)."""
-    if len({other.model for other in result.variants}) > 1:
+    if _several_models(result):
         return f"{variant.variant} · {variant.model}"
     return variant.variant
 
 
-def result_table(result: TestResult) -> Table:
-    """One row per outcome, one column per variant (per variant and model under `--model
-    all`); ✓ meets the file's claim, ✗ does not."""
-    table = Table()
-    table.add_column("outcome")
-    for variant in result.variants:
-        table.add_column(variant_label(result, variant))
+def _several_models(result: TestResult) -> bool:
+    return len({variant.model for variant in result.variants}) > 1
+
+
+def result_table(result: TestResult, width: int | None = None) -> Table:
+    """The results as a grid that fits `width` columns without cutting a name.
+
+    One model: a row per outcome, a column per variant. Several (`--model all`): a row per
+    outcome and variant, a column per model. When that grid is wider than `width`, a list
+    instead: a row per outcome, variant (and model), the result in one column. ✓ meets the
+    file's claim, ✗ does not.
+    """
+    grid = _model_grid(result) if _several_models(result) else _variant_grid(result)
+    if width is None or _natural_width(grid) <= width:
+        return grid
+    return _result_list(result)
+
+
+def _natural_width(table: Table) -> int:
+    """The width `table` takes when nothing in it is wrapped or cut."""
+    console = Console(width=1 << 16, color_system=None)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def _outcome_names(result: TestResult) -> list[tuple[str, ir.OutcomeKind]]:
     names: list[tuple[str, ir.OutcomeKind]] = []
     for variant in result.variants:
         for outcome in variant.outcomes:
             if (outcome.name, outcome.kind) not in names:
                 names.append((outcome.name, outcome.kind))
+    return names
+
+
+def _cell(variant: VariantResult, name: str) -> Text:
+    """`reachable ✓`, `no execution ✗`, or `—` when the variant has no such outcome."""
+    found = _find(variant, name)
+    if found is None:
+        return Text("—")
+    if variant.no_execution:
+        # Never "unreachable": nothing is reachable where no execution exists.
+        cell = Text("no execution ")
+        cell.append(_MARKS[False], style=_MARK_STYLES[False])
+        return cell
+    cell = Text(status_words(found) + " ")
+    cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
+    return cell
+
+
+def _variant_grid(result: TestResult) -> Table:
+    table = Table()
+    table.add_column("outcome")
+    for variant in result.variants:
+        table.add_column(variant_label(result, variant))
+    for name, kind in _outcome_names(result):
+        table.add_row(Text(f"{kind.value} {name}"), *(_cell(v, name) for v in result.variants))
+    return table
+
+
+def _model_grid(result: TestResult) -> Table:
+    models = list(dict.fromkeys(variant.model for variant in result.variants))
+    names = list(dict.fromkeys(variant.variant for variant in result.variants))
+    by_key = {(variant.variant, variant.model): variant for variant in result.variants}
+    table = Table()
+    table.add_column("outcome")
+    table.add_column("variant")
+    for model in models:
+        table.add_column(model)
+    for name, kind in _outcome_names(result):
+        for index, variant_name in enumerate(names):
+            cells = [Text(f"{kind.value} {name}" if index == 0 else ""), Text(variant_name)]
+            for model in models:
+                variant = by_key.get((variant_name, model))
+                cells.append(Text("—") if variant is None else _cell(variant, name))
+            table.add_row(*cells, end_section=index == len(names) - 1)
+    return table
+
+
+def _result_list(result: TestResult) -> Table:
+    several = _several_models(result)
+    table = Table()
+    for header in ("outcome", "variant", *(("model",) if several else ()), "result"):
+        table.add_column(header)
+    names = _outcome_names(result)
     for name, kind in names:
-        cells: list[Text] = [Text(f"{kind.value} {name}")]
-        for variant in result.variants:
-            found = _find(variant, name)
-            if found is None:
-                cells.append(Text("—"))
-                continue
-            if variant.no_execution:
-                cell = Text("no execution ")
-                cell.append(_MARKS[False], style=_MARK_STYLES[False])
-            else:
-                cell = Text(status_words(found) + " ")
-                cell.append(_MARKS[found.ok], style=_MARK_STYLES[found.ok])
-            cells.append(cell)
-        table.add_row(*cells)
+        rows = [variant for variant in result.variants if _find(variant, name) is not None]
+        for index, variant in enumerate(rows):
+            first = index == 0 or rows[index - 1].variant != variant.variant
+            cells = [Text(f"{kind.value} {name}" if index == 0 else "")]
+            cells.append(Text(variant.variant if first else ""))
+            if several:
+                cells.append(Text(variant.model))
+            table.add_row(*cells, _cell(variant, name), end_section=index == len(rows) - 1)
     return table
 
 
@@ -278,7 +345,7 @@ def render_error(console: Console, error: LitmusError, file: str) -> None:
     where = str(error.span) if error.span is not None else file
     header = Text(f"{where}: ")
     header.append("error:", style="bold red")
-    header.append(f" {error.message}")
+    header.append(f" {escape_controls(error.message)}")
     console.print(header, soft_wrap=True)
     if error.span is not None and error.source_line is not None:
         for line in source_excerpt(
@@ -305,15 +372,24 @@ def source_excerpt(source_line: str, line: int, column: int, length: int = 1) ->
     """The source line with its number, and a caret (`^~~~`) under columns column..+length."""
     gutter = f"{line:>5} | "
     prefix = source_line[: max(column - 1, 0)]
-    # Expand tabs in the prefix and the line alike so the caret lands under its character.
-    expanded = source_line.rstrip("\r\n").expandtabs(_TAB_SIZE)
-    caret_at = len(prefix.expandtabs(_TAB_SIZE))
+    # Expand tabs and escape control bytes in the prefix and the line alike, so the caret
+    # lands under its character and a stray ESC in a file never drives the terminal.
+    expanded = escape_controls(source_line.rstrip("\r\n").expandtabs(_TAB_SIZE))
+    caret_at = len(escape_controls(prefix.expandtabs(_TAB_SIZE)))
     length = max(1, min(length, len(expanded) - caret_at))
     source = Text(gutter)
     source.append(expanded)
     caret = Text(" " * (len(gutter) - 2) + "| " + " " * caret_at)
     caret.append("^" + "~" * (length - 1), style="bold red")
     return [source, caret]
+
+
+def escape_controls(text: str) -> str:
+    """`text` with each control character (C0, DEL, C1) as `\\xNN`: printable, one per byte."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def render_internal_error(console: Console, exception: BaseException, debug: bool) -> None:

@@ -62,7 +62,7 @@ def test_seed_document(seed_report: FileReport, snapshot: SnapshotAssertion) -> 
     assert lost["kind"] == "forbidden"
     assert (lost["status"], lost["expected"], lost["ok"]) == ("reachable", "reachable", True)
     assert lost["witness"]["CPU1.slot"] == 0
-    assert lost["execution"]["rf"][0].endswith("CPU1:R gfn2.flags")
+    assert lost["execution"]["rf"][0].endswith("CPU1:R gfn2.flags=2")
     [proved] = after["outcomes"]
     assert (proved["status"], proved["witness"], proved["execution"]) == ("unreachable", None, None)
     assert before["states"] is None

@@ -66,7 +66,7 @@ def test_failure_carries_the_claim_and_the_witness(mixed_report: FileReport) -> 
     assert failure.message == "forbidden outcome reachable, expected unreachable"
     assert failure.type == "ExpectationFailed"
     assert failure.text.splitlines()[0].startswith("final state: CPU1.harvested=2")
-    assert "rf: CPU0:W gfn2.flags -rf-> CPU1:R gfn2.flags" in failure.text
+    assert "rf: CPU0:W gfn2.flags=2 -rf-> CPU1:R gfn2.flags=2" in failure.text
 
 
 def test_unknown_is_skipped_with_the_solver_reason(mixed_report: FileReport) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
+import pytest
 from result_builders import console_text, make_console, outcome
 from rich.console import Console
 from syrupy.assertion import SnapshotAssertion
@@ -29,6 +33,35 @@ def test_seed_table(console: Console, seed_report: FileReport, snapshot: Snapsho
     assert "unreachable ✓" in text
 
 
+@pytest.mark.parametrize("width", [80, 200])
+def test_model_all_table_fits_the_width_without_cutting_a_name(
+    all_models_report: FileReport, width: int, snapshot: SnapshotAssertion
+) -> None:
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    render_result(console, all_models_report)
+    text = console_text(console)
+    table = text.split("\n✓ ")[0]
+    assert table == snapshot
+    assert "…" not in table
+    assert all(len(line) <= width for line in table.splitlines()[1:])
+    for name in ("forbidden lost_page", "release_only", "armv8", "tso", "lkmm", "unreachable ✓"):
+        assert name in table
+
+
+def test_a_wide_variant_table_becomes_a_list_at_80_columns(seed_report: FileReport) -> None:
+    variants = tuple(
+        dataclasses.replace(variant, variant=f"{variant.variant}_with_a_long_name_{index}")
+        for index, variant in enumerate(seed_report.result.variants * 3)  # type: ignore[union-attr]
+    )
+    result = dataclasses.replace(seed_report.result, variants=variants)
+    console = Console(file=io.StringIO(), width=80, color_system=None, highlight=False)
+    render_result(console, FileReport(seed_report.file, result=result))
+    table = console_text(console).split("\n✓ ")[0]
+    assert "…" not in table
+    assert all(len(line) <= 80 for line in table.splitlines()[1:])
+    assert "before_with_a_long_name_0" in table and "after_with_a_long_name_5" in table
+
+
 def test_reachable_forbidden_outcome_shows_its_witness(
     console: Console, seed_report: FileReport
 ) -> None:
@@ -36,8 +69,8 @@ def test_reachable_forbidden_outcome_shows_its_witness(
     text = console_text(console)
     assert "lost_page [before]: forbidden outcome reachable, as expected" in text
     assert "final state: CPU1.harvested=2 CPU1.slot=0 gfn2.flags=0 gfn2.slot=1" in text
-    assert "rf: CPU0:W gfn2.flags -rf-> CPU1:R gfn2.flags" in text
-    assert "co: gfn2.flags: 0 -co-> 1 -co-> 2 -co-> 0" in text
+    assert "rf: CPU0:W gfn2.flags=2 -rf-> CPU1:R gfn2.flags=2" in text
+    assert "co: gfn2.flags: init:0 -co-> CPU2:1 -co-> CPU0:2 -co-> CPU1:0" in text
     assert "lost_page [after]" not in text
     assert text.rstrip().endswith("2 results, 2 as expected, 0 failed, 0 unknown")
 
@@ -151,3 +184,16 @@ def test_a_variant_without_executions_is_an_error_not_a_pass(
     assert "no execution ✗" in text and "unreachable" not in text
     assert f"✗ lost_page: {reason}" in text
     assert text.rstrip().splitlines()[-1].startswith("ERROR MP+filter-none.litmus")
+
+
+def test_control_bytes_in_echoed_source_are_escaped(console: Console) -> None:
+    error = LitmusSyntaxError(
+        "unexpected character '\x1b'", Span("t.litmus", 1, 5), source_line="x = \x1b[31m1\x07\n"
+    )
+    render_error(console, error, "t.litmus")
+    text = console_text(console)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "x = \\x1b[31m1\\x07" in text
+    assert "unexpected character '\\x1b'" in text
+    source, caret = source_excerpt("\tx = \x1b[31m1", 1, 6)
+    assert caret.plain.index("^") == source.plain.index("\\x1b")
