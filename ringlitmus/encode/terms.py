@@ -255,14 +255,18 @@ def compare(op: CmpOp, left: Num, right: Num) -> Cond:
 _WIDTH = 64
 
 
+_SIGNED_MIN, _SIGNED_MAX = -(2 ** (_WIDTH - 1)), 2 ** (_WIDTH - 1) - 1
+
+
 def _bitwise(op: ArithOp, left: z3.ArithRef, right: z3.ArithRef) -> z3.ArithRef:
+    # Read back as a signed 64-bit number, as herd's values are: -2 | 1 is -1, not 2^64 - 1.
     a = z3.Int2BV(left, _WIDTH)
     b = z3.Int2BV(right, _WIDTH)
     if op is ArithOp.AND:
-        return z3.BV2Int(a & b)
+        return z3.BV2Int(a & b, is_signed=True)
     if op is ArithOp.OR:
-        return z3.BV2Int(a | b)
-    return z3.BV2Int(a ^ b)
+        return z3.BV2Int(a | b, is_signed=True)
+    return z3.BV2Int(a ^ b, is_signed=True)
 
 
 class SymbolicTranslator:
@@ -332,7 +336,7 @@ class SymbolicTranslator:
         if left_values is None or right_values is None:
             return None
         pairs = sorted(product(left_values, right_values))
-        if not pairs or len(pairs) > MAX_DOMAIN or not _same_as_bit_vectors(value.op, pairs):
+        if not pairs or len(pairs) > MAX_DOMAIN or not _same_as_bit_vectors(pairs):
             return None
         left, right = self.value(value.left), self.value(value.right)
         # The last case needs no test: the operands always take one of their domain's values.
@@ -368,18 +372,15 @@ class SymbolicTranslator:
         return result
 
 
-def same_as_bit_vectors(op: ArithOp, left: Iterable[int], right: Iterable[int]) -> bool:
-    """Does Python's `op` on these operands give what the 64-bit fallback (`_bitwise`) gives?
-    Always on non-negative values; for AND also when one side is never negative (a mask:
-    `(new - event - 1) & 0xffff`), whose result is the same small non-negative number."""
-    left, right = list(left), list(right)
-    if all(v >= 0 for v in left) and all(v >= 0 for v in right):
-        return True
-    return op is ArithOp.AND and (all(v >= 0 for v in left) or all(v >= 0 for v in right))
+def same_as_bit_vectors(left: Iterable[int], right: Iterable[int]) -> bool:
+    """Does Python's bitwise operation on these operands give what `_bitwise` gives?
+    Python's integers behave as two's complement of unbounded width, so they agree with the
+    signed 64-bit fallback whenever every operand is a signed 64-bit number."""
+    return all(_SIGNED_MIN <= v <= _SIGNED_MAX for v in (*left, *right))
 
 
-def _same_as_bit_vectors(op: ArithOp, pairs: list[tuple[int, int]]) -> bool:
-    return same_as_bit_vectors(op, (a for a, _ in pairs), (b for _, b in pairs))
+def _same_as_bit_vectors(pairs: list[tuple[int, int]]) -> bool:
+    return same_as_bit_vectors((a for a, _ in pairs), (b for _, b in pairs))
 
 
 def _as_int(value: Num) -> z3.ArithRef:

@@ -47,6 +47,7 @@ def _store(ordering: Ordering, *, lvalue: bool, then_mb: bool = False) -> Builde
         address = t.location(target, call) if lvalue else t.value(target)
         t.store(call, address, t.value(value), ordering)
         if then_mb:
+            t.next_statement()
             t.fence(call, FenceKind.DMB_FULL)
 
     return build

@@ -132,6 +132,11 @@ class Translator:
         else:
             self.if_statement(statement)
 
+    def next_statement(self) -> None:
+        """Start a new place in program order inside a primitive: a .def body of several
+        statements (`smp_store_mb(X,V) { __store{ONCE}(X,V); __fence{MB}; }`) orders them."""
+        self._statement = next(self._statement_numbers)
+
     def assign(self, dest: str, value: CExpr, span: Span | None) -> None:
         if isinstance(value, CCall):
             self.call(value, dest)

@@ -21,7 +21,8 @@ from herd7 import model_arguments, parse_herd_output, require_herd7
 from ringlitmus.errors import LitmusError
 from ringlitmus.frontends import parse_file
 from ringlitmus.outcomes import CheckOptions, check_test
-from ringlitmus.reports.herd import condition_terms, herd_states, judge_outcome
+from ringlitmus.reports.herd import judge_outcome
+from ringlitmus.reports.herd_states import herd_states
 
 _BLOCK = re.compile(r"^Test (\S+) ", re.MULTILINE)
 # herd7's word on a file it refuses: `Warning: File "PATH": ... (User error)`.
@@ -126,9 +127,10 @@ def ringlitmus_answer(path: Path, model: str, timeout_s: float | None = None) ->
     observation = judge_outcome(outcome).observation.value
     if observation == "Unknown" or not variant.states_complete:
         return Answer(None, frozenset(), f"unknown: {outcome.reason}")
-    terms = [*condition_terms(test.outcomes[0].condition), *test.observed]
     assert variant.states is not None
-    return Answer(observation, state_set(herd_states(test, terms, variant.states)))
+    condition = test.outcomes[0].condition
+    lines = herd_states(test, variant.variant, condition, test.observed, variant.states).lines
+    return Answer(observation, state_set(lines))
 
 
 def compare_batch(

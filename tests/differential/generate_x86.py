@@ -150,7 +150,7 @@ def _cmpxchg(program: ProgramText, thread: ThreadText) -> None:
     thread.lines.append(f"LOCK CMPXCHG {_memory(program, thread)},{_SCRATCH}")
 
 
-_DEC = Row("dec", lambda program, thread: None, enabled=False, waiting_for="X86-OR-negative")
+_DEC = Row("dec", lambda program, thread: None)
 _SIMPLE_ROWS = [
     Row("load", _load, 4),
     Row("store", _store, 4),
