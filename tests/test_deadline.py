@@ -270,7 +270,7 @@ def test_the_read_ahead_child_is_stopped_at_the_deadline(monkeypatch: pytest.Mon
         time.sleep(600)
         os._exit(0)
     os.close(write_end)
-    key = readahead._key(str(RING), {})
+    key = readahead._key(str(RING), {}, ())
     monkeypatch.setitem(readahead._pending, key, (pid, read_end))
     started = time.monotonic()
     with pytest.raises(CheckTimeoutError) as raised:

@@ -592,7 +592,9 @@ def test_the_repository_is_found_from_the_paths(
     outside.mkdir()
     monkeypatch.chdir(outside)
     litmus = tmp_path / "repo" / "litmus"
-    result = run("--json", "--rev", f"{repository['acquire']}..{repository['plain']}", litmus)
+    revisions = f"{repository['acquire']}..{repository['plain']}"
+    # The fixture's test includes ../lib.prelude, at the repository's top.
+    result = run("--json", "--include-dir", tmp_path / "repo", "--rev", revisions, litmus)
     assert result.exit_code == ExitCode.FAILED, result.stderr  # the outcome opened
     assert changes(result)[("litmus/mp.litmus", "default", "stale")] == "newly reachable"
 

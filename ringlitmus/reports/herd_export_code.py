@@ -180,6 +180,8 @@ class ThreadCompiler(ExpressionCompiler):
             self.compare_and_swap(rmw, "CAS" + suffix, base, operand)
         elif rmw.op is ir.RmwOp.SWP:
             self.emit("SWP" + suffix, operand, dest or ZERO, Memory(base))
+        elif rmw.op not in RMW_NAMES:
+            raise self.unsupported(f"no AArch64 instruction does the RMW {rmw.op.value}")
         elif dest is None:
             # A discarded read is no acquire (Arm ARM), so ST<op> says the same as LD<op>A.
             store = "ST" + RMW_NAMES[rmw.op] + ("L" if rmw.release else "")
