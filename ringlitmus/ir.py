@@ -228,6 +228,20 @@ class Truth:
 
 Condition = Compare | BoolOp | Truth
 
+
+def condition_terms(condition: Condition) -> list[Term]:
+    """The final registers and memory cells a condition names, in order."""
+    if isinstance(condition, Truth):
+        return []
+    if isinstance(condition, Compare):
+        return [
+            term
+            for term in (condition.left, condition.right)
+            if isinstance(term, FinalRegister | FinalLocation)
+        ]
+    return [term for operand in condition.operands for term in condition_terms(operand)]
+
+
 # --------------------------------------------------------------------------- instructions
 
 # The element stride of arrays, in address units: AArch64 tests index 64-bit cells by bytes.

@@ -395,7 +395,7 @@ def observed_terms(test: ir.Test) -> dict[str, ir.Term]:
     if test.filter is not None:
         conditions.append(test.filter)
     for condition in conditions:
-        for term in _terms_of(condition):
+        for term in ir.condition_terms(condition):
             terms.setdefault(test.label(term), term)
     for term in test.observed:
         terms.setdefault(test.label(term), term)
@@ -414,18 +414,6 @@ def observed_registers(terms: Iterable[ir.Term]) -> dict[str, set[str]]:
         if isinstance(term, ir.FinalRegister):
             registers.setdefault(term.thread, set()).add(term.register)
     return registers
-
-
-def _terms_of(condition: ir.Condition) -> list[ir.Term]:
-    if isinstance(condition, ir.Truth):
-        return []
-    if isinstance(condition, ir.Compare):
-        return [
-            term
-            for term in (condition.left, condition.right)
-            if isinstance(term, ir.FinalRegister | ir.FinalLocation)
-        ]
-    return [term for operand in condition.operands for term in _terms_of(operand)]
 
 
 def read_state(

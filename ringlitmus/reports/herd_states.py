@@ -68,19 +68,6 @@ def _format(test: ir.Test, condition: ir.Condition, above: ir.BoolOpKind | None)
     return text
 
 
-def condition_terms(condition: ir.Condition) -> list[ir.Term]:
-    """The final registers and memory cells a condition names, in order."""
-    if isinstance(condition, ir.Truth):
-        return []
-    if isinstance(condition, ir.Compare):
-        return [
-            term
-            for term in (condition.left, condition.right)
-            if isinstance(term, ir.FinalRegister | ir.FinalLocation)
-        ]
-    return [term for operand in condition.operands for term in condition_terms(operand)]
-
-
 def condition_holds(
     test: ir.Test, condition: ir.Condition, state: Mapping[str, int], bases: Mapping[str, int]
 ) -> bool:
@@ -140,7 +127,7 @@ def herd_states(
 ) -> HerdStates:
     """Final states projected on the condition's terms and `observed`, one herd line each
     (`0:X0=1; [x]=2;`), sorted, with how many distinct lines satisfy the condition or not."""
-    terms = [*condition_terms(condition), *observed]
+    terms = [*ir.condition_terms(condition), *observed]
     ordered: dict[str, ir.Term] = {}
     for term in sorted(terms, key=lambda term: _term_order(test, term)):
         ordered.setdefault(test.label(term), term)

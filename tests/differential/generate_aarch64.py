@@ -17,9 +17,8 @@ from differential.program import (
     Row,
     ThreadText,
     enabled_rows,
-    final_condition,
+    litmus_text,
     pick,
-    render_table,
     shaped_program,
     within_budget,
     write_thread,
@@ -320,18 +319,4 @@ def _program(seed: int, index: int, rng: random.Random) -> tuple[ProgramText, st
         thread = ThreadText(thread_index)
         program.threads.append(thread)
         write_thread(program, thread, rows)
-    locations, condition = final_condition(program, DIALECT)
-    init = " ".join(f"{entry};" for thread in program.threads for entry in thread.init)
-    text = "\n".join(
-        [
-            f"AArch64 D{seed}_{index}",
-            "{",
-            init,
-            "}",
-            *render_table(program.threads),
-            locations,
-            condition,
-            "",
-        ]
-    )
-    return program, text
+    return program, litmus_text(f"AArch64 D{seed}_{index}", program, DIALECT)

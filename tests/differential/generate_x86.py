@@ -17,9 +17,8 @@ from differential.program import (
     Row,
     ThreadText,
     enabled_rows,
-    final_condition,
+    litmus_text,
     pick,
-    render_table,
     shaped_program,
     within_budget,
     write_thread,
@@ -201,21 +200,7 @@ def _program(seed: int, index: int, rng: random.Random) -> tuple[ProgramText, st
         write_thread(program, thread, rows)
         if not thread.lines:
             _store(program, thread)
-    locations, condition = final_condition(program, DIALECT)
-    init = " ".join(f"{entry};" for thread in program.threads for entry in thread.init)
-    text = "\n".join(
-        [
-            f"X86 D{seed}_{index}",
-            "{",
-            init,
-            "}",
-            *render_table(program.threads),
-            locations,
-            condition,
-            "",
-        ]
-    )
-    return program, text
+    return program, litmus_text(f"X86 D{seed}_{index}", program, DIALECT)
 
 
 def generate(seed: int, index: int, budget: Budget = LONG) -> str:

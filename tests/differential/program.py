@@ -242,3 +242,11 @@ def render_table(threads: Sequence[ThreadText], terminator: str = ";") -> list[s
         cells = [column[row].ljust(width) for column, width in zip(columns, widths, strict=True)]
         rows.append(" " + " | ".join(cells) + f" {terminator}")
     return rows
+
+
+def litmus_text(header: str, program: ProgramText, dialect: Dialect) -> str:
+    """A herd assembly test (AArch64, X86): header, init, the thread table, the condition."""
+    locations, condition = final_condition(program, dialect)
+    init = " ".join(f"{entry};" for thread in program.threads for entry in thread.init)
+    lines = [header, "{", init, "}", *render_table(program.threads), locations, condition, ""]
+    return "\n".join(lines)
