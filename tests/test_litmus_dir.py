@@ -5,7 +5,7 @@ outcome.
 An `expect` without `under` claims every model, so a file whose claim holds on ARMv8 only
 must say `under armv8`; checking ARMv8 alone would let such a claim through. A herd file's
 `Expected=` line is herd7's verdict under herd's model for its architecture, and claims that
-model only (the regressions are herd C tests: LKMM's).
+model only (most regressions are herd C tests: LKMM's).
 """
 
 from __future__ import annotations
