@@ -71,6 +71,22 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
+@frozen
+class Shard:
+    """`--shard K/N`: the K-th (1-based) of N disjoint parts of a run's files."""
+
+    index: int
+    count: int
+
+    def select(self, paths: Sequence[str]) -> list[str]:
+        """Every N-th of `paths` from the K-th on. `expand_paths` orders the files stably (the
+        arguments' order, directories sorted by path), so runners given the same arguments
+        split them into N parts that cover each file exactly once, sizes within one."""
+        return [
+            path for position, path in enumerate(paths) if position % self.count == self.index - 1
+        ]
+
+
 def default_jobs() -> int:
     """How many worker processes `-j` means by default: the cores this process may use."""
     try:
