@@ -26,7 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RING = ROOT / "litmus" / "kvm-dirty-ring" / "ring.litmus"
 SEED = ROOT / "litmus" / "kvm-dirty-ring" / "seed.litmus"
-CATALOGUE = ROOT.parent / "shared" / "herd-catalogue"
+CATALOGUE = Path(
+    os.environ.get("RINGLITMUS_HERD_CATALOGUE") or ROOT.parent / "shared" / "herd-catalogue"
+)
 RING_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 # Small files checked together (issue 20): the default -j must never be slower than -j 1.
 BATCH_SIZES = (1, 4, 32)

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 import signal
+import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
@@ -71,22 +72,6 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
-@frozen
-class Shard:
-    """`--shard K/N`: the K-th (1-based) of N disjoint parts of a run's files."""
-
-    index: int
-    count: int
-
-    def select(self, paths: Sequence[str]) -> list[str]:
-        """Every N-th of `paths` from the K-th on. `expand_paths` orders the files stably (the
-        arguments' order, directories sorted by path), so runners given the same arguments
-        split them into N parts that cover each file exactly once, sizes within one."""
-        return [
-            path for position, path in enumerate(paths) if position % self.count == self.index - 1
-        ]
-
-
 def default_jobs() -> int:
     """How many worker processes `-j` means by default: the cores this process may use."""
     try:
@@ -95,20 +80,65 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+# What starting one worker costs (spawn, import z3 and lark, build the grammars), measured
+# on a 2-core machine: about 0.6 s of one core. Workers pay it in parallel, but on a shared
+# machine they rarely get every core, hence the margin in `_worth_workers`.
+WORKER_START_S = 0.6
+
+
 def run_files(
-    paths: Sequence[str], options: BatchOptions, jobs: int
+    paths: Sequence[str], options: BatchOptions, jobs: int | None
 ) -> Generator[tuple[int, FileReport], None, None]:
     """Check every path; yield (index in `paths`, report) as each file finishes.
 
-    One job, or one file, runs here in order; otherwise up to `jobs` worker processes, and
-    reports arrive in completion order (callers order them by index). Closing the iterator
-    early (Ctrl-C, an internal error) stops the workers.
+    One job, or one file, runs here in order; `jobs` None (no `-j`) starts here too and hands
+    the rest to workers only once the files' measured work outweighs starting them; otherwise
+    up to `jobs` worker processes. Workers' reports arrive in completion order (callers order
+    them by index). Closing the iterator early (Ctrl-C, an internal error) stops the workers.
     """
+    if jobs is None:
+        yield from _run_adaptively(paths, options, default_jobs())
+        return
     workers = min(jobs, len(paths))
     if workers <= 1:
         for index, path in enumerate(paths):
             yield index, check_file(path, options)
         return
+    yield from _run_in_workers(paths, options, workers)
+
+
+def _run_adaptively(
+    paths: Sequence[str], options: BatchOptions, jobs: int
+) -> Generator[tuple[int, FileReport], None, None]:
+    """Check files here, one by one, until the remaining files' estimated work (the mean time
+    of the files checked after the first, which also pays for imports, times how many are
+    left) makes workers worth starting; then check the rest in up to `jobs` workers."""
+    first_done: float | None = None
+    for index, path in enumerate(paths):
+        yield index, check_file(path, options)
+        now = time.perf_counter()
+        if first_done is None:
+            first_done = now
+            continue
+        left = len(paths) - index - 1
+        workers = min(jobs, left)
+        if workers > 1 and _worth_workers((now - first_done) / index * left, workers):
+            for offset, report in _run_in_workers(paths[index + 1 :], options, workers):
+                yield index + 1 + offset, report
+            return
+
+
+def _worth_workers(work_s: float, workers: int) -> bool:
+    """Whether `workers` processes finish `work_s` seconds of checking sooner than this one:
+    in parallel they take about WORKER_START_S + work_s / workers. The start cost counts
+    twice, as the cores are shared: -j by default must never be slower than -j 1."""
+    return work_s > 2 * WORKER_START_S * workers / (workers - 1)
+
+
+def _run_in_workers(
+    paths: Sequence[str], options: BatchOptions, workers: int
+) -> Generator[tuple[int, FileReport], None, None]:
+    """Check `paths` in `workers` processes; yield (index, report) in completion order."""
     # The pool machinery (~15 ms of imports) only for a run that uses workers.
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -141,7 +171,7 @@ def run_files(
 def check_in_order(
     paths: Sequence[str],
     options: BatchOptions,
-    jobs: int,
+    jobs: int | None,
     show: Callable[[FileReport], None],
     finished: Callable[[str], None],
 ) -> tuple[list[FileReport], bool]:

@@ -31,8 +31,24 @@ from ringlitmus.errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ringlitmus.batch import BatchOptions, Shard
+    from ringlitmus.batch import BatchOptions
     from ringlitmus.reports import FileReport
+
+
+@dataclass(frozen=True)
+class Shard:
+    """`--shard K/N`: the K-th (1-based) of N disjoint parts of a run's files."""
+
+    index: int
+    count: int
+
+    def select(self, paths: Sequence[str]) -> list[str]:
+        """Every N-th of `paths` from the K-th on. `expand_paths` orders the files stably (the
+        arguments' order, directories sorted by path), so runners given the same arguments
+        split them into N parts that cover each file exactly once, sizes within one."""
+        return [
+            path for position, path in enumerate(paths) if position % self.count == self.index - 1
+        ]
 
 
 @dataclass(frozen=True)
@@ -49,8 +65,6 @@ def parse_shard(
     context: click.Context, parameter: click.Parameter, text: str | None
 ) -> Shard | None:
     """`K/N` with 1 <= K <= N, else a usage error (exit 2)."""
-    from ringlitmus.batch import Shard
-
     if text is None:
         return None
     index, slash, count = text.partition("/")
