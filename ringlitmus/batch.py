@@ -80,10 +80,12 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-# What starting one worker costs (spawn, import z3 and lark, build the grammars), measured
-# on a 2-core machine: about 0.6 s of one core. Workers pay it in parallel, but on a shared
-# machine they rarely get every core, hence the margin in `_worth_workers`.
-WORKER_START_S = 0.6
+# What starting a worker costs besides what the first file here paid for (its lazy imports,
+# the grammar, the first Z3 context): the interpreter and `import z3`, about 0.3 s of a core
+# measured on a 2-core machine. Both parts grow with the machine's load, as the files' work does.
+WORKER_START_S = 0.3
+# Files checked here (after the first) before the rest's work is estimated from their mean.
+SAMPLE_FILES = 2
 
 
 def run_files(
@@ -111,28 +113,38 @@ def _run_adaptively(
     paths: Sequence[str], options: BatchOptions, jobs: int
 ) -> Generator[tuple[int, FileReport], None, None]:
     """Check files here, one by one, until the remaining files' estimated work (the mean time
-    of the files checked after the first, which also pays for imports, times how many are
-    left) makes workers worth starting; then check the rest in up to `jobs` workers."""
-    first_done: float | None = None
+    of the files checked after the first, times how many are left) makes workers worth
+    starting; then check the rest in up to `jobs` workers. A worker's start is estimated
+    as what the first file cost here beyond that mean (it paid for the imports a worker pays
+    too) plus WORKER_START_S."""
+    started = time.perf_counter()
+    first_done = started
     for index, path in enumerate(paths):
         yield index, check_file(path, options)
         now = time.perf_counter()
-        if first_done is None:
+        if index == 0:
             first_done = now
             continue
         left = len(paths) - index - 1
         workers = min(jobs, left)
-        if workers > 1 and _worth_workers((now - first_done) / index * left, workers):
+        if index < SAMPLE_FILES or workers <= 1:
+            continue
+        mean_s = (now - first_done) / index
+        # What the first file cost beyond a file's mean is the start a worker would pay too.
+        start_s = max(0.0, first_done - started - mean_s) + WORKER_START_S
+        work_s = mean_s * left
+        if _worth_workers(work_s, start_s, workers):
             for offset, report in _run_in_workers(paths[index + 1 :], options, workers):
                 yield index + 1 + offset, report
             return
 
 
-def _worth_workers(work_s: float, workers: int) -> bool:
-    """Whether `workers` processes finish `work_s` seconds of checking sooner than this one:
-    in parallel they take about WORKER_START_S + work_s / workers. The start cost counts
-    twice, as the cores are shared: -j by default must never be slower than -j 1."""
-    return work_s > 2 * WORKER_START_S * workers / (workers - 1)
+def _worth_workers(work_s: float, start_s: float, workers: int) -> bool:
+    """Whether `workers` processes, each `start_s` to start, finish `work_s` seconds of
+    checking sooner than this one: in parallel they take about start_s + work_s / workers.
+    The start counts twice, as the cores are shared: -j by default must never be slower
+    than -j 1."""
+    return work_s > 2 * start_s * workers / (workers - 1)
 
 
 def _run_in_workers(
