@@ -215,7 +215,7 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
                 metavar="N",
                 help="Check files in N worker processes (1: in this process). By default files "
                 "are checked in this process, and the rest in one worker per core once the "
-                "files' measured work outweighs starting workers (about 0.6 s each).",
+                "files' measured work outweighs starting workers.",
             ),
             click.option(
                 "--no-cache",
