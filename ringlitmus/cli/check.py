@@ -144,7 +144,8 @@ def check(
 
     Files are checked in parallel once their work outweighs starting workers (see -j);
     results print in the order of the arguments, a directory's files sorted by path, whatever
-    -j. The run ends with a summary line (on stderr with --json, --format herd or github). Results decided before are read from the cache.
+    -j. The run ends with a summary line (on stderr with --json, --format herd or github).
+    Results decided before are read from the cache.
 
     An `expect` without `under` claims every model, so it is checked whatever --model says;
     `expect ... under MODEL` claims that model only (and replaces one without `under` there).
