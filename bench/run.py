@@ -26,8 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RING = ROOT / "litmus" / "kvm-dirty-ring" / "ring.litmus"
 SEED = ROOT / "litmus" / "kvm-dirty-ring" / "seed.litmus"
-CATALOGUE = ROOT.parent / "shared" / "herd-catalogue"
+CATALOGUE = Path(
+    os.environ.get("RINGLITMUS_HERD_CATALOGUE") or ROOT.parent / "shared" / "herd-catalogue"
+)
 RING_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+# Small files checked together (issue 20): the default -j must never be slower than -j 1.
+BATCH_SIZES = (1, 4, 32)
 
 # Targets from issue 9 (seconds / MiB), keyed by case name prefix.
 TARGETS = {
@@ -108,6 +112,8 @@ def cases(selected: set[str], max_n: int) -> list[Case]:
                         ),
                     )
                 )
+    if "batch" in selected:
+        found.extend(batch_cases())
     if "catalogue" in selected and CATALOGUE.is_dir():
         folders = sorted(str(path / "tests") for path in CATALOGUE.glob("aarch64*"))
         for jobs in ("1", "2"):
@@ -117,6 +123,21 @@ def cases(selected: set[str], max_n: int) -> list[Case]:
                     ringlitmus("check", "--quiet", "--no-cache", "-j", jobs, *folders),
                 )
             )
+    return found
+
+
+def batch_cases() -> list[Case]:
+    """The first 1, 4 and 32 small files (litmus/ then the herd catalogue's), each with
+    `-j 1`, `-j 2` and the default `-j`."""
+    files = sorted(str(path) for path in (ROOT / "litmus" / "basics").glob("*.litmus"))
+    if CATALOGUE.is_dir():
+        files += sorted(str(path) for path in CATALOGUE.glob("aarch64*/tests/*.litmus"))
+    found: list[Case] = []
+    for size in (n for n in BATCH_SIZES if n <= len(files)):
+        for jobs in (("-j", "1"), ("-j", "2"), ()):
+            label = " ".join(jobs) or "-j default"
+            command = ringlitmus("check", "--quiet", "--no-cache", *jobs, *files[:size])
+            found.append(Case(f"batch {size} files {label}", command))
     return found
 
 
@@ -218,12 +239,12 @@ def main() -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("floor", "seed", "ring", "catalogue"),
+        choices=("floor", "seed", "ring", "batch", "catalogue"),
         help="groups to run (default: all)",
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     options = parser.parse_args()
-    selected = set(options.only or ("floor", "seed", "ring", "catalogue"))
+    selected = set(options.only or ("floor", "seed", "ring", "batch", "catalogue"))
     results = measure_all(cases(selected, options.max_n), options.runs)
     in_floors(results)
     print_table(results)

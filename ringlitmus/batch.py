@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 import signal
+import time
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
@@ -79,20 +80,77 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+# What starting a worker costs besides what the first file here paid for (its lazy imports,
+# the grammar, the first Z3 context): the interpreter and `import z3`, about 0.3 s of a core
+# measured on a 2-core machine. Both parts grow with the machine's load, as the files' work does.
+WORKER_START_S = 0.3
+# Files checked here (after the first) before the rest's work is estimated from their mean.
+SAMPLE_FILES = 2
+
+
 def run_files(
-    paths: Sequence[str], options: BatchOptions, jobs: int
+    paths: Sequence[str], options: BatchOptions, jobs: int | None
 ) -> Generator[tuple[int, FileReport], None, None]:
     """Check every path; yield (index in `paths`, report) as each file finishes.
 
-    One job, or one file, runs here in order; otherwise up to `jobs` worker processes, and
-    reports arrive in completion order (callers order them by index). Closing the iterator
-    early (Ctrl-C, an internal error) stops the workers.
+    One job, or one file, runs here in order; `jobs` None (no `-j`) starts here too and hands
+    the rest to workers only once the files' measured work outweighs starting them; otherwise
+    up to `jobs` worker processes. Workers' reports arrive in completion order (callers order
+    them by index). Closing the iterator early (Ctrl-C, an internal error) stops the workers.
     """
+    if jobs is None:
+        yield from _run_adaptively(paths, options, default_jobs())
+        return
     workers = min(jobs, len(paths))
     if workers <= 1:
         for index, path in enumerate(paths):
             yield index, check_file(path, options)
         return
+    yield from _run_in_workers(paths, options, workers)
+
+
+def _run_adaptively(
+    paths: Sequence[str], options: BatchOptions, jobs: int
+) -> Generator[tuple[int, FileReport], None, None]:
+    """Check files here, one by one, until the remaining files' estimated work (the mean time
+    of the files checked after the first, times how many are left) makes workers worth
+    starting; then check the rest in up to `jobs` workers. A worker's start is estimated
+    as what the first file cost here beyond that mean (it paid for the imports a worker pays
+    too) plus WORKER_START_S."""
+    started = time.perf_counter()
+    first_done = started
+    for index, path in enumerate(paths):
+        yield index, check_file(path, options)
+        now = time.perf_counter()
+        if index == 0:
+            first_done = now
+            continue
+        left = len(paths) - index - 1
+        workers = min(jobs, left)
+        if index < SAMPLE_FILES or workers <= 1:
+            continue
+        mean_s = (now - first_done) / index
+        # What the first file cost beyond a file's mean is the start a worker would pay too.
+        start_s = max(0.0, first_done - started - mean_s) + WORKER_START_S
+        work_s = mean_s * left
+        if _worth_workers(work_s, start_s, workers):
+            for offset, report in _run_in_workers(paths[index + 1 :], options, workers):
+                yield index + 1 + offset, report
+            return
+
+
+def _worth_workers(work_s: float, start_s: float, workers: int) -> bool:
+    """Whether `workers` processes, each `start_s` to start, finish `work_s` seconds of
+    checking sooner than this one: in parallel they take about start_s + work_s / workers.
+    The start counts twice, as the cores are shared: -j by default must never be slower
+    than -j 1."""
+    return work_s > 2 * start_s * workers / (workers - 1)
+
+
+def _run_in_workers(
+    paths: Sequence[str], options: BatchOptions, workers: int
+) -> Generator[tuple[int, FileReport], None, None]:
+    """Check `paths` in `workers` processes; yield (index, report) in completion order."""
     # The pool machinery (~15 ms of imports) only for a run that uses workers.
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -125,7 +183,7 @@ def run_files(
 def check_in_order(
     paths: Sequence[str],
     options: BatchOptions,
-    jobs: int,
+    jobs: int | None,
     show: Callable[[FileReport], None],
     finished: Callable[[str], None],
 ) -> tuple[list[FileReport], bool]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,12 +35,54 @@ if TYPE_CHECKING:
     from ringlitmus.reports import FileReport
 
 
+@dataclass(frozen=True)
+class Shard:
+    """`--shard K/N`: the K-th (1-based) of N disjoint parts of a run's files."""
+
+    index: int
+    count: int
+
+    def select(self, paths: Sequence[str]) -> list[str]:
+        """Every N-th of `paths` from the K-th on. `expand_paths` orders the files stably (the
+        arguments' order, directories sorted by path), so runners given the same arguments
+        split them into N parts that cover each file exactly once, sizes within one."""
+        return [
+            path for position, path in enumerate(paths) if position % self.count == self.index - 1
+        ]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a `check` run checks and where its results go besides the terminal."""
+
+    files: Sequence[str]
+    output_format: OutputFormat
+    junit: str | None
+    shard: Shard | None
+
+
+def parse_shard(
+    context: click.Context, parameter: click.Parameter, text: str | None
+) -> Shard | None:
+    """`K/N` with 1 <= K <= N, else a usage error (exit 2)."""
+    if text is None:
+        return None
+    index, slash, count = text.partition("/")
+    if not (slash and index.strip().isdigit() and count.strip().isdigit()):
+        raise click.BadParameter(f"'{text}' is not K/N (e.g. --shard 2/4)")
+    shard = Shard(int(index), int(count))
+    if not 1 <= shard.index <= shard.count:
+        raise click.BadParameter(f"'{text}': K must be from 1 to N")
+    return shard
+
+
 class OutputFormat(Enum):
     """What `check` prints on stdout."""
 
     TABLE = "table"
     JSON = "json"
     HERD = "herd"
+    GITHUB = "github"
 
 
 @click.command(epilog=EXIT_CODES_HELP, short_help="Check litmus files against their expectations.")
@@ -50,7 +94,9 @@ class OutputFormat(Enum):
     type=click.Choice([choice.value for choice in OutputFormat]),
     default=None,
     help="table (default): a table per file; json: one document; herd: herd7's output "
-    "(implies --states).",
+    "(implies --states); github: GitHub Actions annotations (::error file=,line=::) for "
+    "each failed, unknown or unreadable result. Under GITHUB_ACTIONS=true the annotations "
+    "also go to stderr whatever the format.",
 )
 @click.option("--states", is_flag=True, help="Also list every reachable final state.")
 @click.option(
@@ -66,6 +112,13 @@ class OutputFormat(Enum):
     metavar="FILE",
     help="Also write a JUnit XML report to FILE (for CI pages).",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=parse_shard,
+    help="Check only the K-th of N shards of the files (K from 1 to N): every N-th file of "
+    "the expanded, sorted list, so N runners given the same PATHs check each file once.",
+)
 @model_option(allow_all=True)
 @run_options
 def check(
@@ -76,6 +129,7 @@ def check(
     model: str,
     variants: tuple[str, ...],
     junit: str | None,
+    shard: Shard | None,
     defines: dict[str, int],
     include_dirs: tuple[str, ...],
     timeout: float | None,
@@ -88,9 +142,10 @@ def check(
     """Decide every outcome of every variant of each PATH: a file, or a directory standing for
     the *.litmus files under it (*.prelude files are skipped: they are only included).
 
-    Files are checked in parallel; results print in the order of the arguments, a directory's
-    files sorted by path, whatever -j. The run ends with a summary line (on stderr with --json
-    or --format herd). Results decided before are read from the cache.
+    Files are checked in parallel once their work outweighs starting workers (see -j);
+    results print in the order of the arguments, a directory's files sorted by path, whatever
+    -j. The run ends with a summary line (on stderr with --json, --format herd or github).
+    Results decided before are read from the cache.
 
     An `expect` without `under` claims every model, so it is checked whatever --model says;
     `expect ... under MODEL` claims that model only (and replaces one without `under` there).
@@ -100,7 +155,7 @@ def check(
     chosen = OutputFormat.JSON if as_json else OutputFormat(output_format or "table")
     if junit is not None and any(same_file(junit, path) for path in files):
         raise click.UsageError(f"--junit {junit} is an input; it will not be overwritten")
-    if len(files) == 1:
+    if len(files) == 1 and shard is None:
         # One file, checked here: parse it on another core while z3 and rich are imported.
         readahead.start(files[0], defines, include_dirs)
     stdout, stderr = consoles()
@@ -116,16 +171,15 @@ def check(
             observation=chosen is OutputFormat.HERD,
         )
         options = batch_options(defines, no_cache, check_options, include_dirs)
-        code = _check(files, options, jobs, chosen, junit, quiet, stdout, stderr)
+        target = Target(files, chosen, junit, shard)
+        code = _check(target, options, jobs, quiet, stdout, stderr)
     sys.exit(code)
 
 
 def _check(
-    files: Sequence[str],
+    target: Target,
     options: BatchOptions,
     jobs: int | None,
-    output_format: OutputFormat,
-    junit: str | None,
     quiet: bool,
     stdout: Console,
     stderr: Console,
@@ -135,15 +189,27 @@ def _check(
     from ringlitmus.reports.herd import render_herd
     from ringlitmus.reports.text import render_error, render_result, render_summary
 
-    paths = expand_paths(files)
+    output_format, junit = target.output_format, target.junit
+    paths = expand_paths(target.files)
     if not paths:
         raise UsageError("nothing to check: *.prelude files are only ever included")
     if junit is not None and any(same_file(junit, path) for path in paths):
         raise UsageError(f"--junit {junit} is an input; it will not be overwritten")
+    if target.shard is not None:
+        paths = target.shard.select(paths)
+        if not paths:
+            shard = target.shard
+            stderr.print(
+                f"ringlitmus: shard {shard.index}/{shard.count} has no files; nothing to do"
+            )
+            return ExitCode.OK
+    annotate = output_format is OutputFormat.GITHUB or os.environ.get("GITHUB_ACTIONS") == "true"
 
     def show(report: FileReport) -> None:
         if report.error is not None:
             render_error(stderr, report.error, report.file)
+        if annotate:
+            _annotate(report, output_format is OutputFormat.GITHUB)
         if quiet:
             return
         if output_format is OutputFormat.TABLE:
@@ -172,3 +238,14 @@ def _check(
         stderr.print(f"ringlitmus: interrupted after {len(reports)} of {len(paths)} files")
         return ExitCode.INTERRUPTED
     return exit_code(file_status(report) for report in reports)
+
+
+def _annotate(report: FileReport, on_stdout: bool) -> None:
+    """GitHub's workflow commands for `report`: on stdout with --format github (they are the
+    output, and print even with --quiet: they are what the run reports), else on stderr,
+    which the runner reads too, so that stdout stays the chosen format."""
+    from ringlitmus.reports.github import render_github
+
+    text = render_github([report])
+    if text:
+        click.echo(text, nl=False, err=not on_stdout)

@@ -213,8 +213,9 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
                 "--jobs",
                 type=click.IntRange(min=1),
                 metavar="N",
-                help="Check files in N worker processes (default: one per core; 1: in this "
-                "process).",
+                help="Check files in N worker processes (1: in this process). By default files "
+                "are checked in this process, and the rest in one worker per core once the "
+                "files' measured work outweighs starting workers.",
             ),
             click.option(
                 "--no-cache",
@@ -256,12 +257,12 @@ def run_files(
     show: Callable[[FileReport], None],
 ) -> tuple[list[FileReport], bool]:
     """`batch.check_in_order` with a progress bar on a terminal (more than one file)."""
-    from ringlitmus.batch import check_in_order, default_jobs
+    from ringlitmus.batch import check_in_order
     from ringlitmus.reports.progress import ProgressBar
 
     enabled = not quiet and stderr.is_terminal and len(paths) > 1
     with ProgressBar(stderr, len(paths), enabled) as bar:
-        return check_in_order(paths, options, jobs or default_jobs(), show, bar.advance)
+        return check_in_order(paths, options, jobs, show, bar.advance)
 
 
 def parse_one(
