@@ -33,7 +33,7 @@ SHAPES = [
 VALUES = [(), (1,), (1, "a"), (1, 7), (1, "hidden"), (1, 3)]
 
 
-@pytest.mark.parametrize(("shape", "values"), zip(SHAPES, VALUES, strict=True))
+@pytest.mark.parametrize(("shape", "values"), list(zip(SHAPES, VALUES, strict=True)))
 def test_equality_hash_repr_and_fields_are_dataclasses(
     shape: tuple[dict[str, object], dict[str, object]], values: tuple[object, ...]
 ) -> None:
