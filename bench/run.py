@@ -5,9 +5,11 @@
 
 Each case is a separate `ringlitmus` process (so start-up, imports and grammar building are
 counted, as a user pays them); wall time is the median over the runs, peak RSS the largest
-resident size the process reached (from wait4). Results go to a table on stdout and to
-bench/results.json. Targets come from issue 9; a missed target is marked, not fatal: speed is
-tracked here, never asserted in the test suite.
+resident size the process reached (from wait4), CPU time the median of user + system seconds
+(what a case costs when other processes share the cores). Results go to a table on stdout and
+to bench/results.json. Targets come from issue 9, and for the `lkmm` group from herd7's own
+time on the same files (issue 18, when $RINGLITMUS_HERD7 names herd7); a missed target is
+marked, not fatal: speed is tracked here, never asserted in the test suite.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ SEED = ROOT / "litmus" / "kvm-dirty-ring" / "seed.litmus"
 CATALOGUE = Path(
     os.environ.get("RINGLITMUS_HERD_CATALOGUE") or ROOT.parent / "shared" / "herd-catalogue"
 )
+# herd7 itself, for the reference row of the `lkmm` group (issue 18: LKMM's catalogue in one
+# process stays under herd7's own time for it).
+HERD7 = os.environ.get("RINGLITMUS_HERD7")
+LKMM_PREFIX = "lkmm catalogue, "
+LKMM_HERD7 = f"{LKMM_PREFIX}herd7"
 RING_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 # Small files checked together (issue 20): the default -j must never be slower than -j 1.
 BATCH_SIZES = (1, 4, 32)
@@ -76,6 +83,9 @@ class Measurement:
     # wall_s over the median of `python -c pass` in the same run: comparable between runs
     # made while the machine was in a faster or slower stretch.
     floors: float | None = None
+    # Median user + system CPU seconds of the process and its children: what a case costs
+    # when other processes share the cores (wall time then mostly measures them).
+    cpu_s: float | None = None
 
 
 def ringlitmus(*arguments: str) -> list[str]:
@@ -123,6 +133,29 @@ def cases(selected: set[str], max_n: int) -> list[Case]:
                     ringlitmus("check", "--quiet", "--no-cache", "-j", jobs, *folders),
                 )
             )
+    if "lkmm" in selected and (CATALOGUE / "linux").is_dir():
+        found.extend(lkmm_cases(CATALOGUE / "linux"))
+    return found
+
+
+def lkmm_cases(linux: Path) -> list[Case]:
+    """herd's linux catalogue in one process (`-j 1`), as a table and as herd's own output
+    (which enumerates the final states, as herd7 does), and herd7 on the same files: the
+    target is to stay under herd7's time (issue 18)."""
+    tests = linux / "tests"
+    found = [
+        Case(
+            f"{LKMM_PREFIX}{form}",
+            ringlitmus(
+                "check", "--no-cache", "-j", "1", "--model", "lkmm", "--format", form, str(tests)
+            ),
+        )
+        for form in ("table", "herd")
+    ]
+    if HERD7:
+        files = sorted(str(path) for path in tests.glob("*.litmus"))
+        configuration = ["-I", str(linux / "cats"), "-conf", str(linux / "cfgs/linux-kernel.cfg")]
+        found.append(Case(LKMM_HERD7, [HERD7, *configuration, *files]))
     return found
 
 
@@ -141,8 +174,8 @@ def batch_cases() -> list[Case]:
     return found
 
 
-def run_once(case: Case) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit code of one run."""
+def run_once(case: Case) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MiB, exit code and CPU seconds (user + system) of one run."""
     started = time.perf_counter()
     process = subprocess.Popen(
         case.command,
@@ -159,10 +192,11 @@ def run_once(case: Case) -> tuple[float, float, int]:
         if time.perf_counter() > deadline:
             process.kill()
             pid, status, usage = os.wait4(process.pid, 0)
-            return float("inf"), usage.ru_maxrss / 1024, -9
+            return float("inf"), usage.ru_maxrss / 1024, -9, float("inf")
         time.sleep(0.005)
     wall = time.perf_counter() - started
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), cpu
 
 
 def measure_all(found: list[Case], runs: int) -> list[Measurement]:
@@ -171,7 +205,7 @@ def measure_all(found: list[Case], runs: int) -> list[Measurement]:
     would all land in one slow or fast stretch)."""
     for case in found:
         run_once(case)  # warm-up, not counted: bytecode and lark's table cache get written
-    samples: dict[str, list[tuple[float, float, int]]] = {case.name: [] for case in found}
+    samples: dict[str, list[tuple[float, float, int, float]]] = {case.name: [] for case in found}
     for _ in range(runs):
         for case in found:
             timings = samples[case.name]
@@ -181,11 +215,12 @@ def measure_all(found: list[Case], runs: int) -> list[Measurement]:
     return [summarize(case, samples[case.name]) for case in found]
 
 
-def summarize(case: Case, timings: list[tuple[float, float, int]]) -> Measurement:
-    """Median wall time and peak RSS of a case's runs; targets looked up by name."""
-    walls = [wall for wall, _, _ in timings]
-    peaks = [peak for _, peak, _ in timings]
-    codes = [code for _, _, code in timings]
+def summarize(case: Case, timings: list[tuple[float, float, int, float]]) -> Measurement:
+    """Median wall time, CPU time and peak RSS of a case's runs; targets looked up by name."""
+    walls = [wall for wall, _, _, _ in timings]
+    peaks = [peak for _, peak, _, _ in timings]
+    codes = [code for _, _, code, _ in timings]
+    cpu_s = statistics.median(cpu for _, _, _, cpu in timings)
     target = next((t for prefix, t in TARGETS.items() if case.name.startswith(prefix)), None)
     rss_target = next(
         (t for prefix, t in RSS_TARGET_MIB.items() if case.name.startswith(prefix)), None
@@ -206,6 +241,7 @@ def summarize(case: Case, timings: list[tuple[float, float, int]]) -> Measuremen
         target_rss_mib=rss_target,
         met=met,
         note="timed out" if wall_s == float("inf") else "",
+        cpu_s=None if cpu_s == float("inf") else round(cpu_s, 3),
     )
 
 
@@ -217,17 +253,38 @@ def in_floors(results: list[Measurement]) -> None:
             result.floors = round(result.wall_s / floor, 1)
 
 
+def against_herd7(results: list[Measurement]) -> None:
+    """The lkmm group's target is herd7's own time on the same files (issue 18): each
+    ringlitmus row meets it when both its median wall and CPU time are at most herd7's."""
+    reference = next((r for r in results if r.name == LKMM_HERD7), None)
+    if reference is None or reference.wall_s is None or reference.cpu_s is None:
+        return
+    for result in results:
+        if result.name.startswith(LKMM_PREFIX) and result is not reference:
+            result.target_s = reference.wall_s
+            result.met = (
+                result.wall_s is not None
+                and result.cpu_s is not None
+                and result.wall_s <= reference.wall_s
+                and result.cpu_s <= reference.cpu_s
+            )
+
+
 def print_table(results: list[Measurement]) -> None:
-    """A plain table: name, median wall, in floors, peak RSS, target, verdict."""
-    print(f"{'case':34} {'wall s':>8} {'floors':>7} {'RSS MiB':>8} {'target':>8}  exit  met")
+    """A plain table: name, median wall, in floors, CPU, peak RSS, target, verdict."""
+    print(
+        f"{'case':34} {'wall s':>8} {'floors':>7} {'CPU s':>7} {'RSS MiB':>8} {'target':>8}"
+        "  exit  met"
+    )
     for result in results:
         wall = "timeout" if result.wall_s is None else f"{result.wall_s:.3f}"
         floors = "" if result.floors is None else f"{result.floors:.1f}"
         target = "" if result.target_s is None else f"{result.target_s:.2f}"
         met = {True: "yes", False: "NO", None: ""}[result.met]
         codes = ",".join(sorted({str(code) for code in result.exit_codes}))
+        cpu = "" if result.cpu_s is None else f"{result.cpu_s:.3f}"
         print(
-            f"{result.name:34} {wall:>8} {floors:>7} {result.peak_rss_mib or 0:>8.1f} "
+            f"{result.name:34} {wall:>8} {floors:>7} {cpu:>7} {result.peak_rss_mib or 0:>8.1f} "
             f"{target:>8}  {codes:4}  {met}"
         )
 
@@ -239,14 +296,15 @@ def main() -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("floor", "seed", "ring", "batch", "catalogue"),
+        choices=("floor", "seed", "ring", "batch", "catalogue", "lkmm"),
         help="groups to run (default: all)",
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     options = parser.parse_args()
-    selected = set(options.only or ("floor", "seed", "ring", "batch", "catalogue"))
+    selected = set(options.only or ("floor", "seed", "ring", "batch", "catalogue", "lkmm"))
     results = measure_all(cases(selected, options.max_n), options.runs)
     in_floors(results)
+    against_herd7(results)
     print_table(results)
     report = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},

@@ -27,7 +27,7 @@ from ringlitmus.encode.solver import (
     new_solver,
     push,
 )
-from ringlitmus.encode.terms import any_of, as_bool, assert_all, negation
+from ringlitmus.encode.terms import any_of, as_bool, assert_all, mk_compare, mk_or, negation
 from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
@@ -493,14 +493,15 @@ def enumerate_states(
                 return _in_order(states), decision.verdict is Verdict.UNREACHABLE
             state = read_state(execution, decision.model, labels)
             states.append(state)
+            # The terms `z3.Or(value != seen, ...)` builds, without the wrappers' coercions.
             blocking = [
-                values[label] != state[label]
+                mk_compare(ir.CmpOp.NE, values[label], state[label])
                 for label in labels
                 if not isinstance(values[label], int)
             ]
             if not blocking:
                 break
-            solver.add(z3.Or(blocking))
+            assert_all(solver, [mk_or(blocking)])
         else:
             return _in_order(states), False
         return _in_order(states), True

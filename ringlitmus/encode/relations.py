@@ -17,6 +17,7 @@ from typing import TypeVar
 import z3
 
 from ringlitmus.deadline import ITEMS_BETWEEN_CHECKS, Deadline, Phase, check_deadline, paced
+from ringlitmus.encode.emptiness import known_empty
 from ringlitmus.encode.execution import Execution, PairMap
 from ringlitmus.encode.static import (
     Conditions,
@@ -83,6 +84,8 @@ class RelationEncoder:
         self._set_terms: dict[rel.SetTerm, SetMap] = {}
         # What recursive definitions (rel.Fix) require of their variables; see side_constraints.
         self._side: list[z3.BoolRef] = []
+        # Terms empty whatever the solver chooses are not made pair by pair (emptiness.py).
+        self._known_empty: dict[rel.RelTerm | rel.SetTerm, bool] = {}
 
     def _paced(self, items: Iterable[Item], every: int = ITEMS_BETWEEN_CHECKS) -> Iterable[Item]:
         """`items`, looking at the deadline as they go (see `paced`)."""
@@ -102,8 +105,32 @@ class RelationEncoder:
     def _events(self, term: rel.SetTerm) -> RawSet:
         if term not in self._sets:
             check_deadline(self.deadline, Phase.RELATIONS)
-            self._sets[term] = self._encode_set(term)
+            empty = not isinstance(term, rel.EventSet) and self._empty_in_every_execution(term)
+            self._sets[term] = {} if empty else self._encode_set(term)
         return self._sets[term]
+
+    def _empty_in_every_execution(self, term: rel.RelTerm | rel.SetTerm) -> bool:
+        made = (self._relations, self._sets)
+        return known_empty(term, self._known_empty, made, self._leaf_empty)  # type: ignore[arg-type]
+
+    def _leaf_empty(self, leaf: rel.EventSet | rel.Rel | rel.Recursive) -> bool:
+        """Is an event set, a base relation or a recursive variable empty in every execution?"""
+        if isinstance(leaf, rel.EventSet):
+            return not self._events(leaf)
+        if isinstance(leaf, rel.Recursive):
+            return not self._relations.get(leaf)  # before its fixpoint's first step: empty
+        base = leaf.base
+        if base is BaseRelation.PO:
+            return not self.program_order.events
+        communication = {
+            BaseRelation.RF: self.execution.rf,
+            BaseRelation.CO: self.execution.co,
+            BaseRelation.FR: self.execution.fr,
+        }
+        if base in communication:
+            return not communication[base]
+        given = self._given_pairs(base)
+        return given is not None and not given  # same-location, internal...: not known
 
     def _encode_set(self, term: rel.SetTerm) -> RawSet:
         conditions = self.conditions
@@ -154,7 +181,8 @@ class RelationEncoder:
     def _pairs(self, term: rel.RelTerm) -> RawPairs:
         if term not in self._relations:
             check_deadline(self.deadline, Phase.RELATIONS)
-            self._relations[term] = self._encode(term)
+            empty = self._empty_in_every_execution(term)
+            self._relations[term] = {} if empty else self._encode(term)
         return self._relations[term]
 
     def _encode(self, term: rel.RelTerm) -> RawPairs:
@@ -223,7 +251,14 @@ class RelationEncoder:
 
     def _assume(self, leaf: rel.Recursive, dependent: frozenset[object], pairs: RawPairs) -> None:
         """Give `leaf` these pairs, forgetting what was worked out from its previous ones."""
-        for cache in (self._relations, self._relation_terms, self._sets, self._set_terms):
+        caches = (
+            self._relations,
+            self._relation_terms,
+            self._sets,
+            self._set_terms,
+            self._known_empty,
+        )
+        for cache in caches:
             for node in dependent:
                 cache.pop(node, None)  # type: ignore[call-overload]
         for key in [key for key in self._indexes if key[0] in dependent]:

@@ -7,6 +7,11 @@ is really needed, and an acyclicity constraint drops a static edge a->c when sta
 a->b->c order the same events whenever a and c execute (b's guard follows from theirs): the
 transitive reduction that keeps a ring's ob linear in its size rather than quadratic.
 
+Conditions that do involve the solver's choices (rf, co, values) are combined the same lazy
+way (`Junction`): a relation's pair gets its Z3 term only when a constraint or a query asks for
+it. Most pairs of intermediate relations (prop, cumul-fence+, the compositions inside a
+sequence) are dropped by a later filter or intersection and never need one.
+
 Guard implication is syntactic: a guard whose conjuncts are a subset of another's follows from
 it. That is sound whatever the guards say, and exact for the nested path conditions of forward
 control flow, where every later event's guard extends an earlier one's.
@@ -31,7 +36,19 @@ class Executes:
     events: frozenset[int]
 
 
-Raw = Cond | Executes
+class Junction:
+    """The conjunction or disjunction of `operands` (raw conditions, at least two, none a
+    Python bool), whose Z3 term is made once, when first asked for (`Conditions.term`)."""
+
+    __slots__ = ("conjunction", "made", "operands")
+
+    def __init__(self, conjunction: bool, operands: tuple[Raw, ...]) -> None:
+        self.conjunction = conjunction
+        self.operands = operands
+        self.made: Cond | None = None
+
+
+Raw = Cond | Executes | Junction
 Pair = tuple[int, int]
 
 
@@ -122,9 +139,10 @@ class Conditions:
         return self.conjoin((first, second))
 
     def conjoin(self, conditions: Iterable[Raw]) -> Raw:
-        """And, staying an `Executes` set when every operand is one."""
+        """And, staying an `Executes` set when every operand is one; otherwise a Junction
+        whose term is `all_of` of the operands' terms, the sets' joined one last."""
         events: set[int] = set()
-        terms: list[Cond] = []
+        terms: list[Raw] = []
         for condition in conditions:
             if condition is False:
                 return False
@@ -137,13 +155,14 @@ class Conditions:
         if not terms:
             return Executes(frozenset(events)) if events else True
         if events:
-            terms.append(self.term(Executes(frozenset(events))))
-        return all_of(terms)
+            terms.append(Executes(frozenset(events)))
+        return terms[0] if len(terms) == 1 else Junction(True, tuple(terms))
 
     def disjoin(self, conditions: Iterable[Raw]) -> Raw:
-        """Or; of `Executes` sets one of which is in all the others, that one (absorption)."""
+        """Or; of `Executes` sets one of which is in all the others, that one (absorption);
+        otherwise a Junction whose term is `any_of` of the operands' terms, the sets' last."""
         sets: list[Executes] = []
-        terms: list[Cond] = []
+        terms: list[Raw] = []
         for condition in conditions:
             if condition is True:
                 return True
@@ -157,7 +176,8 @@ class Conditions:
             weakest = min(sets, key=lambda condition: len(condition.events))
             if all(weakest.events <= condition.events for condition in sets):
                 return weakest
-        return any_of([*terms, *(self.term(condition) for condition in sets)])
+        operands = (*terms, *sets)
+        return operands[0] if len(operands) == 1 else Junction(False, operands)
 
     def negate(self, condition: Raw) -> Cond:
         """Not, as a Z3 condition."""
@@ -165,12 +185,35 @@ class Conditions:
 
     def term(self, condition: Raw) -> Cond:
         """The Z3 condition (or bool) for a raw condition."""
+        if isinstance(condition, Junction):
+            return self._made(condition)
         if not isinstance(condition, Executes):
             return condition
         events = condition.events
         if events not in self._terms:
             self._terms[events] = self._conjunction(events)
         return self._terms[events]
+
+    def _made(self, root: Junction) -> Cond:
+        """A Junction's term, its operands' first (depth-first, left to right), each made
+        once; without recursion, as a closure's disjunctions nest as deep as its size."""
+        stack = [root]
+        while stack:
+            junction = stack[-1]
+            pending = [
+                operand
+                for operand in junction.operands
+                if isinstance(operand, Junction) and operand.made is None
+            ]
+            if pending:
+                stack.extend(reversed(pending))
+                continue
+            stack.pop()
+            if junction.made is None:
+                terms = [self.term(operand) for operand in junction.operands]
+                junction.made = all_of(terms) if junction.conjunction else any_of(terms)
+        assert root.made is not None
+        return root.made
 
     def _conjunction(self, events: frozenset[int]) -> Cond:
         # One representative per distinct guard, and none whose guard another's implies.

@@ -95,7 +95,7 @@ def mk_and(terms: list[z3.BoolRef]) -> z3.BoolRef:
 
 
 def mk_or(terms: list[z3.BoolRef]) -> z3.BoolRef:
-    """Z3 disjunction of at least two terms."""
+    """Z3 disjunction of at least one term (of one: the `Or(t)` z3.Or makes, not `t`)."""
     context = _context()
     return _term(z3.BoolRef, context, _MK_OR(context.ref(), len(terms), _array(terms)))
 

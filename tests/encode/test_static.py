@@ -6,7 +6,7 @@ import z3
 
 from ringlitmus.encode.execution import encode_execution, final_value
 from ringlitmus.encode.relations import RelationEncoder
-from ringlitmus.encode.static import Conditions, Executes, GuardFacts, reduce_static
+from ringlitmus.encode.static import Conditions, Executes, GuardFacts, Junction, reduce_static
 from ringlitmus.frontends.ring import parse_ring
 from ringlitmus.ir import FinalRegister
 from ringlitmus.models.armv8 import ARMV8
@@ -57,13 +57,39 @@ def test_a_disjunction_of_nested_sets_is_the_weakest() -> None:
     conditions, _ = conditions_for(structure)
     weak = Executes(frozenset({1}))
     assert conditions.disjoin((Executes(frozenset({1, 2})), weak)) == weak
-    # Neither set contains the other: a real disjunction, as a Z3 term.
-    assert (
-        isinstance(
-            conditions.disjoin((Executes(frozenset({1})), Executes(frozenset({2})))), z3.BoolRef
-        )
-        or conditions.disjoin((Executes(frozenset({1})), Executes(frozenset({2})))) is True
-    )
+    # Neither set contains the other: a real disjunction, whose Z3 term is made when asked for.
+    either = conditions.disjoin((Executes(frozenset({1})), Executes(frozenset({2}))))
+    assert isinstance(either, Junction)
+    made = conditions.term(either)
+    assert isinstance(made, z3.BoolRef) or made is True
+    assert conditions.term(either) is made  # made once
+
+
+def test_a_junction_is_made_only_when_asked_for_and_as_the_eager_term() -> None:
+    structure = structure_of(BRANCHY)
+    execution = encode_execution(structure)
+    conditions = Conditions(execution.executes, GuardFacts(structure))
+    first, _second, guarded, _last = p1_events(structure)
+    rf = next(iter(execution.rf.values()))
+    both = conditions.conjoin((rf, conditions.of_events(first, guarded)))
+    either = conditions.disjoin((both, rf))
+    assert isinstance(both, Junction) and both.made is None
+    assert isinstance(either, Junction) and either.made is None
+    made = conditions.term(either)
+    expected = z3.Or(z3.And(rf, execution.executes[guarded]), rf)
+    assert made.eq(expected), made
+    assert both.made is not None and both.made.eq(z3.And(rf, execution.executes[guarded]))
+
+
+def test_a_deep_junction_is_made_without_recursion() -> None:
+    structure = structure_of(BRANCHY)
+    execution = encode_execution(structure)
+    conditions = Conditions(execution.executes, GuardFacts(structure))
+    first, second = (next(iter(execution.rf.values())), list(execution.rf.values())[-1])
+    chain = conditions.disjoin((first, second))
+    for _ in range(5000):  # as a closure's disjunctions nest
+        chain = conditions.disjoin((chain, conditions.conjoin((first, second))))
+    assert isinstance(conditions.term(chain), z3.BoolRef)
 
 
 def test_static_means_exactly_both_ends_execute_in_program_order() -> None:
