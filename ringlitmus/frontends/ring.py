@@ -63,9 +63,9 @@ _WORDS = {
     "NUMBER": "number",
     "ORDERING": "ordering (plain, acquire, acquire-pc, release, acq_rel)",
     "BARRIER_OPTION": "barrier option (ish, ishld, ishst, sy, ld, st)",
-    "LOAD_ACQUIRE": "'load-acq'",
-    "LOAD_ACQUIRE_PC": "'load-acq-pc'",
-    "STORE_RELEASE": "'store-rel'",
+    "LOAD_ACQUIRE": "'load-acq' (or 'load-acquire')",
+    "LOAD_ACQUIRE_PC": "'load-acq-pc' (or 'load-acquire-pc')",
+    "STORE_RELEASE": "'store-rel' (or 'store-release')",
     "VARIABLE_INDEX": "[variable]",
 }
 
