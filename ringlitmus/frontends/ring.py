@@ -37,7 +37,7 @@ from ringlitmus.frontends.grammars import open_grammar
 from ringlitmus.frontends.ring_calls import check_procedures
 from ringlitmus.frontends.ring_declare import declare, variant_choices
 from ringlitmus.frontends.ring_expand import ThreadExpander
-from ringlitmus.frontends.ring_names import Names
+from ringlitmus.frontends.ring_names import STATEMENT_WORDS, Names, suggestion
 from ringlitmus.frontends.ring_outcomes import OutcomeBuilder, build_expectations
 from ringlitmus.frontends.ring_syntax import (
     ArrayDefinition,
@@ -79,6 +79,10 @@ _PRELUDE_ITEMS = (
     Procedure,
 )
 
+# A statement's first word, after the register a load or an RMW assigns.
+_STATEMENT_START = re.compile(
+    r"\s*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\s*=(?!=)\s*)?(?P<word>[A-Za-z_][\w-]*)"
+)
 _LEADING_COMMENTS = re.compile(r"\A(?:[ \t]*(?:#|//)[^\n]*\n|[ \t]*\n)*")
 
 
@@ -218,12 +222,31 @@ def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) ->
         _, separator, expected = result.message.partition(", expected ")
         result.message = "unexpected end of line" + (separator + expected if separator else "")
         result.args = (result.message,)
+    misspelt = _misspelt_instruction(result.source_line or "", result.span)
+    if misspelt:
+        result.message += misspelt
+        result.args = (result.message,)
     line = (result.source_line or "").lstrip()
     if line.startswith("else") and not (line[4:5].isalnum() or line[4:5] == "_"):
         # A newline ends the `if` statement, so a leading `else` reads as a procedure call.
         result.message += "; `else` goes on the line of the `}` it follows: `} else {`"
         result.args = (result.message,)
     return result
+
+
+def _misspelt_instruction(line: str, span: Span | None) -> str:
+    """` (did you mean 'store'?)` when the statement the error is in starts with a word close
+    to an instruction's (`stor x = 1`, `r0 = lod x`)."""
+    if span is None:
+        return ""
+    statement = re.split(r"[;{}]|^\s*thread\s+\w+(?:\s+\"[^\"]*\")?\s*:", line[: span.column - 1])[
+        -1
+    ]
+    start = _STATEMENT_START.match(statement)
+    if start is None or start["word"] in STATEMENT_WORDS:
+        return ""
+    hint = suggestion(start["word"], list(STATEMENT_WORDS))
+    return f"; `{start['word']}` is no instruction{hint}" if hint else ""
 
 
 def _build_test(
