@@ -114,9 +114,7 @@ def test_what_ablate_prints_of_an_ordering_reads_back_as_the_same_ordering(
     path = tmp_path / "pasted.litmus"
     path.write_text(f"x = 0; y = 0\nthread P0: {body}\nforbidden nothing: x == 7\n")
     pasted = find_orderings(parse_file(str(path)).variants[0].program)
-    assert [(site.kind, site.text) for site in pasted] == [
-        (site.kind, site.text) for site in sites
-    ]
+    assert [(site.kind, site.text) for site in pasted] == [(site.kind, site.text) for site in sites]
 
 
 def test_every_change_ablate_offers_is_a_value_the_ring_dsl_reads(

@@ -79,6 +79,11 @@ _PRELUDE_ITEMS = (
     Procedure,
 )
 
+# The words a top-level item starts with: met inside a block, a `}` is missing.
+_ITEM_WORDS = frozenset(
+    ("test", "include", "const", "param", "array", "struct", "proc", "thread", "variant",
+     "forbidden", "allowed", "required", "expect")
+)  # fmt: skip
 # A statement's first word, after the register a load or an RMW assigns.
 _STATEMENT_START = re.compile(
     r"\s*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\s*=(?!=)\s*)?(?P<word>[A-Za-z_][\w-]*)"
@@ -222,6 +227,9 @@ def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) ->
         _, separator, expected = result.message.partition(", expected ")
         result.message = "unexpected end of line" + (separator + expected if separator else "")
         result.args = (result.message,)
+    unclosed = _unclosed_brace(text, result, file)
+    if unclosed is not None:
+        return unclosed
     misspelt = _misspelt_instruction(result.source_line or "", result.span)
     if misspelt:
         result.message += misspelt
@@ -232,6 +240,58 @@ def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) ->
         result.message += "; `else` goes on the line of the `}` it follows: `} else {`"
         result.args = (result.message,)
     return result
+
+
+def _unclosed_brace(text: str, error: LitmusSyntaxError, file: str) -> LitmusSyntaxError | None:
+    """The error at the `{` a block or list opened, when the parser only failed on meeting
+    the end of the file, or a line starting a new item, inside it (a missing `}`)."""
+    span = error.span
+    if span is None:
+        return None
+    lines = text.split("\n")
+    line = lines[span.line - 1] if span.line <= len(lines) else ""
+    word = re.match(r"\s*([A-Za-z_]\w*)", line)
+    first = word[1] if word else ""
+    at_end = error.message.startswith("unexpected end of input")
+    if not at_end and first not in _ITEM_WORDS:
+        return None
+    offset = sum(len(before) + 1 for before in lines[: span.line - 1])
+    opened = _open_braces(text[: offset + (span.column - 1 if at_end else 0)])
+    if not opened:
+        return None
+    brace_line, brace_column = opened[-1]
+    where = "the file ends" if at_end else f"line {span.line} starts a new `{first}`"
+    return LitmusSyntaxError(
+        f"this '{{' is never closed: {where} inside it",
+        Span(file, brace_line, brace_column),
+        expected=("'}'",),
+        source_line=lines[brace_line - 1],
+    )
+
+
+def _open_braces(text: str) -> list[tuple[int, int]]:
+    """The line and column of each `{` in `text` not yet closed, outermost first (comments
+    and strings skipped)."""
+    opened: list[tuple[int, int]] = []
+    line, line_start, index = 1, 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif char == "#" or text.startswith("//", index):
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+            continue
+        elif char == '"':
+            end = re.compile(r'"(?:[^"\\\n]|\\.)*"?').match(text, index)
+            index = end.end() if end else index + 1
+            continue
+        elif char == "{":
+            opened.append((line, index - line_start + 1))
+        elif char == "}" and opened:
+            opened.pop()
+        index += 1
+    return opened
 
 
 def _misspelt_instruction(line: str, span: Span | None) -> str:

@@ -137,7 +137,7 @@ def test_an_include_over_the_size_limit_is_refused(
 # --------------------------------------------------------------------------- errors
 
 ERRORS = [
-    ("x = 0\nthread P0 {\n  store x = 1\n", LitmusSyntaxError, 4, 1),
+    ("x = 0\nthread P0 {\n  store x = 1\n", LitmusSyntaxError, 2, 11),
     ("x = 0\nthread P0: store x =", LitmusSyntaxError, 2, 21),
     ("x = 0\nthread P0: store x\n", LitmusSyntaxError, 2, 19),
     ("x = 0\nthread P0: store x = 1 $\n", LitmusSyntaxError, 2, 24),
@@ -330,3 +330,32 @@ def test_unknown_names_list_or_suggest_the_valid_ones(
     message = raises(error, text, line, column).message
     for hint in hints:
         assert hint in message, message
+
+
+# --------------------------------------------------------------------------- unclosed braces
+
+# A missing `}` is reported at the `{` it leaves open, not where the parser gives up.
+UNCLOSED = [
+    ("x = 0\nthread P0 {\n  store x = 1\nthread P1: store x = 2\n", 2, 11, "line 4"),
+    ("x = 0\nthread P0 {\n  store x = 1\n", 2, 11, "the file ends"),
+    ("x = 0\nthread P0 {\n  store x = 1\n\n# {\nforbidden a: x == 1\n", 2, 11, "line 6"),
+    ('x = 0\nthread P0 "{" { // {\n  store x = 1\nforbidden a: x == 1\n', 2, 15, "line 4"),
+    ("x = 0\nparam o = plain\nvariant a { o = acquire\nthread P0: store x = 1\n", 3, 11,
+     "line 4"),
+    ("x = 0\nthread P0 {\n  r0 = load x\n  if r0 { store x = 1 }\n  if r0 {\n"
+     "    store x = 2\n  }\nexpect: a reachable\n", 2, 11, "line 8"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "column", "why"), UNCLOSED)
+def test_an_unclosed_brace_is_reported_where_it_opened(
+    text: str, line: int, column: int, why: str
+) -> None:
+    error = raises(LitmusSyntaxError, text, line, column)
+    assert error.message.startswith("this '{' is never closed: ") and why in error.message
+    assert error.source_line == text.splitlines()[line - 1]
+    assert error.expected == ("'}'",)
+
+
+def test_a_syntax_error_inside_a_closed_block_stays_where_it_is() -> None:
+    raises(LitmusSyntaxError, "x = 0\nthread P0 {\n  store x =\n}\n", 3, 12)
