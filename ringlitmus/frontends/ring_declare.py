@@ -242,9 +242,7 @@ def variant_choices(
             if not isinstance(value, Literal) or type(value.value) is not type(default):
                 wanted = "an ordering" if isinstance(default, OrderingWord) else "a barrier"
                 written = value.text if isinstance(value, Path) else ""
-                raise TypeMismatchError(
-                    f"'{name}' takes {choices_hint(written, wanted)}", span
-                )
+                raise TypeMismatchError(f"'{name}' takes {choices_hint(written, wanted)}", span)
             choices[name] = value.value
         chosen.append((variant.name, choices, variant.span))
     return chosen

@@ -23,6 +23,7 @@ from ringlitmus.errors import (
 from ringlitmus.frontends.ring_syntax import (
     AddressOf,
     Barrier,
+    Dereference,
     Expression,
     Number,
     Operation,
@@ -318,8 +319,10 @@ class Resolver:
             )
         return name
 
-    def location(self, path: Path, scope: Scope) -> tuple[ir.Expr, str]:
+    def location(self, path: Path | Dereference, scope: Scope) -> tuple[ir.Expr, str]:
         """The address a load or store accesses, and the location's name for messages."""
+        if isinstance(path, Dereference):
+            return self.expression(path.address, scope), "*address"
         parts = self.parts(path, scope)
         if isinstance(parts, ExpressionValue):
             return parts.expression, "*address"
