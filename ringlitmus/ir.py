@@ -514,6 +514,8 @@ class Test:
             return term.cell
         if isinstance(term, Address):
             return term.location
+        if isinstance(term, FinalArithmetic):
+            return f"({self.label(term.left)} {term.op.value} {self.label(term.right)})"
         return str(term.value)
 
     def variant(self, name: str) -> Variant:

@@ -84,6 +84,7 @@ _ITEM_WORDS = frozenset(
     ("test", "include", "const", "param", "array", "struct", "proc", "thread", "variant",
      "forbidden", "allowed", "required", "expect")
 )  # fmt: skip
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"?')
 # A statement's first word, after the register a load or an RMW assigns.
 _STATEMENT_START = re.compile(
     r"\s*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\s*=(?!=)\s*)?(?P<word>[A-Za-z_][\w-]*)"
@@ -283,8 +284,8 @@ def _open_braces(text: str) -> list[tuple[int, int]]:
             index = len(text) if end < 0 else end
             continue
         elif char == '"':
-            end = re.compile(r'"(?:[^"\\\n]|\\.)*"?').match(text, index)
-            index = end.end() if end else index + 1
+            string = _STRING.match(text, index)
+            index = string.end() if string else index + 1
             continue
         elif char == "{":
             opened.append((line, index - line_start + 1))
