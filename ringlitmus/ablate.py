@@ -27,11 +27,14 @@ from ringlitmus import ir
 from ringlitmus.encode.solver import Verdict
 from ringlitmus.explain import ExplainOptions, Explanation, explain_outcome
 from ringlitmus.frozen import frozen
+from ringlitmus.models import MODELS
 from ringlitmus.orderings import (
     Site,
     SiteKey,
     find_orderings,
     find_plain_accesses,
+    model_changes,
+    offered,
     weaken,
 )
 from ringlitmus.outcomes import CheckOptions, check_variant
@@ -208,7 +211,10 @@ def _ablate_variant(test: ir.Test, variant: ir.Variant, budget: _Budget) -> Vari
     undecided = tuple(result.name for result in unknown)
     reasons = tuple(result.reason or "the solver gave up" for result in unknown)
     search = _Search(test, variant, budget, targets)
-    sites = tuple(search.site(site) for site in find_orderings(variant.program)) if targets else ()
+    # Only what the model has is offered: LKMM has no acquire-pc, TSO no dmb ishld.
+    changes = model_changes(MODELS[budget.options.model])
+    found = offered(find_orderings(variant.program), changes) if targets else ()
+    sites = tuple(search.site(site) for site in found)
     minimal: tuple[tuple[Site, ...], ...] = ()
     complete, note = True, None
     if targets:
@@ -370,7 +376,8 @@ def _repairs(
 ) -> tuple[Change, ...]:
     """Each single strengthening of a plain access, and whether it rules the outcomes out."""
     repairs: list[Change] = []
-    for site in find_plain_accesses(variant.program):
+    changes = model_changes(MODELS[budget.options.model])
+    for site in offered(find_plain_accesses(variant.program), changes):
         for change in site.changes:
             program = weaken(variant.program, {site.key: change})
             verdicts = _decide(test, variant, program, reachable, budget)

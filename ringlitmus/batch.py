@@ -30,7 +30,7 @@ from ringlitmus.encode.solver import make_context_ahead
 from ringlitmus.errors import LitmusError, UsageError
 from ringlitmus.frontends.source import LITMUS_SUFFIX, PRELUDE_SUFFIX
 from ringlitmus.frozen import frozen
-from ringlitmus.models import ALL_MODELS, models_for, require_model
+from ringlitmus.models import ALL_MODELS, model_for, models_for, require_model
 from ringlitmus.outcomes import CheckOptions, TestResult, VariantResult
 from ringlitmus.process import collect_between_files, set_up
 from ringlitmus.records import variant_from_data, variant_to_data
@@ -256,7 +256,8 @@ def check_file(path: str, options: BatchOptions) -> FileReport:
         if options.check.model == ALL_MODELS:
             result = check_under_every_model(test, options, deadline)
         else:
-            result = check_with_cache(test, options.check, options.cache, options.tool, deadline)
+            check = dataclasses.replace(options.check, model=model_for(options.check.model, test))
+            result = check_with_cache(test, check, options.cache, options.tool, deadline)
     except LitmusError as error:
         add_source_line(error)
         return FileReport(path, error=error, test=test)

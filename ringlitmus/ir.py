@@ -80,6 +80,13 @@ class ArithOp(Enum):
     MOD = "%"
 
 
+class ShiftOp(Enum):
+    """Shifts, in final conditions only (register code shifts constants when it is read)."""
+
+    LEFT = "<<"
+    RIGHT = ">>"
+
+
 class CmpOp(Enum):
     """Comparisons, used by branches, selects and final conditions."""
 
@@ -198,8 +205,17 @@ class FinalLocation:
     cell: str
 
 
+@frozen
+class FinalArithmetic:
+    """Arithmetic on final values (`Reader.s0 % 2` in a ring DSL condition)."""
+
+    op: ArithOp | ShiftOp
+    left: Term
+    right: Term
+
+
 Expr = Const | Reg | Address | BinOp
-Term = Const | Address | FinalRegister | FinalLocation
+Term = Const | Address | FinalRegister | FinalLocation | FinalArithmetic
 
 
 @frozen
@@ -234,12 +250,16 @@ def condition_terms(condition: Condition) -> list[Term]:
     if isinstance(condition, Truth):
         return []
     if isinstance(condition, Compare):
-        return [
-            term
-            for term in (condition.left, condition.right)
-            if isinstance(term, FinalRegister | FinalLocation)
-        ]
+        return [found for term in (condition.left, condition.right) for found in _final(term)]
     return [term for operand in condition.operands for term in condition_terms(operand)]
+
+
+def _final(term: Expr | Term) -> list[Term]:
+    if isinstance(term, FinalRegister | FinalLocation):
+        return [term]
+    if isinstance(term, FinalArithmetic):
+        return [*_final(term.left), *_final(term.right)]
+    return []
 
 
 # --------------------------------------------------------------------------- instructions
@@ -494,6 +514,8 @@ class Test:
             return term.cell
         if isinstance(term, Address):
             return term.location
+        if isinstance(term, FinalArithmetic):
+            return f"({self.label(term.left)} {term.op.value} {self.label(term.right)})"
         return str(term.value)
 
     def variant(self, name: str) -> Variant:

@@ -12,7 +12,8 @@ span identify it in reports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from enum import Enum
 
@@ -20,6 +21,7 @@ from ringlitmus import ir
 from ringlitmus.errors import Span
 from ringlitmus.frozen import frozen
 from ringlitmus.ir import ArithOp, FenceKind, Ordering
+from ringlitmus.models.relations import BaseSet, EventSet, Model, SetUnion
 
 # What a site can be weakened to; REMOVED is always the last, full weakening.
 PLAIN = "plain"
@@ -142,6 +144,75 @@ def _orderings_of(
         text = f"{_instruction_text(instruction, names)} (marked dependency)"
         found.append((SiteKind.DEPENDENCY, text, (NO_DEPENDENCY,)))
     return found
+
+
+# The cat set each change populates: a model that never names it gives the change no meaning,
+# and one that names it only together with a stronger change's set (LKMM's `A | Q`: the ring
+# DSL's acquire-pc is an acquire there) gives it none of its own. Removal, plain and dropping a
+# dependency always mean something.
+_CHANGE_SETS: dict[str, tuple[BaseSet, BaseSet | None]] = {
+    Ordering.ACQUIRE.value: (BaseSet.A, None),
+    Ordering.ACQUIRE_PC.value: (BaseSet.Q, BaseSet.A),
+    Ordering.RELEASE.value: (BaseSet.L, None),
+    FenceKind.DMB_LD.value: (BaseSet.DMB_LD, None),
+    FenceKind.DMB_ST.value: (BaseSet.DMB_ST, None),
+}
+
+
+def model_changes(model: Model) -> frozenset[str]:
+    """The orderings and barriers (as `Site.changes` words) `model` gives a meaning of their own."""
+    named: dict[BaseSet, list[frozenset[BaseSet]]] = {}
+    _collect_sets(model, named, set())
+    return frozenset(
+        change
+        for change, (base, stronger) in _CHANGE_SETS.items()
+        if base in named and (stronger is None or _told_apart(named, base, stronger))
+    )
+
+
+def _told_apart(
+    named: Mapping[BaseSet, list[frozenset[BaseSet]]], one: BaseSet, other: BaseSet
+) -> bool:
+    """Whether some term names `one` or `other` without the other beside it."""
+    return any(other not in beside for beside in named.get(one, ())) or any(
+        one not in beside for beside in named.get(other, ())
+    )
+
+
+def _collect_sets(
+    node: object, named: dict[BaseSet, list[frozenset[BaseSet]]], seen: set[int]
+) -> None:
+    """Each base set `node` names, with the sets named beside it in the same union."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    children: Iterable[object] = ()
+    if isinstance(node, EventSet):
+        named.setdefault(node.base, []).append(frozenset())
+    elif isinstance(node, SetUnion):
+        bases = frozenset(o.base for o in node.operands if isinstance(o, EventSet))
+        for base in bases:
+            named.setdefault(base, []).append(bases - {base})
+        children = [operand for operand in node.operands if not isinstance(operand, EventSet)]
+    elif isinstance(node, tuple | list):
+        children = node
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        children = [getattr(node, field.name) for field in dataclasses.fields(node)]
+    for child in children:
+        _collect_sets(child, named, seen)
+
+
+def offered(sites: Iterable[Site], changes: frozenset[str]) -> tuple[Site, ...]:
+    """`sites` with only the changes a model gives meaning to (always their removal); a plain
+    access with no strengthening left is no site."""
+    kept = []
+    for site in sites:
+        meaningful = tuple(
+            change for change in site.changes if change not in _CHANGE_SETS or change in changes
+        )
+        if meaningful:
+            kept.append(replace(site, changes=meaningful))
+    return tuple(kept)
 
 
 def weaken(program: ir.Program, changes: Mapping[SiteKey, str]) -> ir.Program:

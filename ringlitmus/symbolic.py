@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ringlitmus.frozen import frozen, hash_once
-from ringlitmus.ir import ArithOp, CmpOp
+from ringlitmus.ir import ArithOp, CmpOp, ShiftOp
 
 
 @hash_once
@@ -129,6 +129,16 @@ def apply_arith(op: ArithOp, left: int, right: int) -> int:
     if op is ArithOp.MOD:
         return left % right if right else 0
     raise AssertionError(op)
+
+
+def apply_final(op: ArithOp | ShiftOp, left: int, right: int) -> int:
+    """A final condition's arithmetic: the IR's, and shifts (by a non-negative amount)."""
+    if op is ShiftOp.LEFT:
+        return left << right
+    if op is ShiftOp.RIGHT:
+        return left >> right
+    assert isinstance(op, ArithOp)
+    return apply_arith(op, left, right)
 
 
 def apply_cmp(op: CmpOp, left: int, right: int) -> bool:

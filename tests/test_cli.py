@@ -436,13 +436,13 @@ def test_model_option_checks_x86_tests(model: str, code: ExitCode) -> None:
 
 
 def test_armv8_refuses_x86_tests_and_names_the_models_that_can() -> None:
-    result = run("check", "--no-cache", "-j", "1", X86_SB_MFENCES)
+    result = run("check", "--no-cache", "-j", "1", "--model", "armv8", X86_SB_MFENCES)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "the armv8 model cannot judge x86 tests; models that can: tso, sc" in result.stderr
 
 
 def test_explain_refuses_x86_tests_under_armv8() -> None:
-    result = run("explain", X86_SB_MFENCES)
+    result = run("explain", "--model", "armv8", X86_SB_MFENCES)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "the armv8 model cannot judge x86 tests" in result.stderr
 
@@ -500,3 +500,49 @@ def test_an_expectation_under_an_unknown_model_is_a_located_error(tmp_path: Path
 
 def test_the_cli_knows_every_registered_model() -> None:
     assert tuple(MODELS) == MODEL_NAMES
+
+
+# --------------------------------------------------------------------------- no --model
+
+FIRST_CONTACT = Path(__file__).parent / "data" / "first-contact"
+# The model herd7 uses for each architecture (README: "the file's architecture").
+HERD_MODEL = {"c": "lkmm", "x86": "tso", "aarch64": "armv8", "ring": "armv8"}
+
+
+def test_without_model_each_file_is_judged_by_its_architectures_model() -> None:
+    # A C and an X86 file (each allowed by its model, forbidden under SC) and a ring file, in
+    # one run: the first command a new user types on a herd file must just work.
+    ring = Path(__file__).parents[1] / "litmus" / "kvm-dirty-ring" / "seed.litmus"
+    result = run("check", "--no-cache", "-j", "1", "--json", FIRST_CONTACT, ring)
+    assert result.exit_code == ExitCode.OK, result.output
+    document = json.loads(result.stdout)
+    judged = {
+        (entry["format"], variant["model"])
+        for entry in document["results"]
+        for variant in entry["variants"]
+    }
+    assert judged == {(name, HERD_MODEL[name]) for name in ("c", "x86", "ring")}
+    assert document["model"] == ["armv8", "tso", "lkmm"]
+    alone = run("check", "--no-cache", "-j", "1", "--json", FIRST_CONTACT / "C-MP-once.litmus")
+    assert json.loads(alone.stdout)["model"] == "lkmm"
+
+
+@pytest.mark.parametrize("command", ["explain", "ablate"])
+def test_analyses_without_model_use_the_files_architecture(command: str) -> None:
+    for path in sorted(FIRST_CONTACT.glob("*.litmus")):
+        result = run(command, "--json", path)
+        assert result.exit_code == ExitCode.OK, result.output
+        assert json.loads(result.stdout)["model"] in ("lkmm", "tso")
+
+
+def test_diff_without_model_uses_the_files_architecture() -> None:
+    path = FIRST_CONTACT / "C-MP-once.litmus"
+    result = run("diff", "--no-cache", "-j", "1", "--json", path, path)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert json.loads(result.stdout)["model"] == "lkmm"
+
+
+@pytest.mark.parametrize("command", ["check", "diff", "explain", "ablate"])
+def test_help_names_the_default_model(command: str) -> None:
+    text = " ".join(run(command, "--help").stdout.split())
+    assert "[default: the file's architecture: lkmm for C, tso for X86, armv8" in text

@@ -95,3 +95,38 @@ def test_plain_accesses_can_be_strengthened(program: ir.Program) -> None:
     changed = weaken(program, {load.key: "acquire"}).threads[load.thread]
     instruction = changed.instructions[load.position]
     assert isinstance(instruction, ir.Load) and instruction.ordering is ir.Ordering.ACQUIRE
+
+
+# What ablate prints of an access or a fence is a statement the ring DSL reads (issue 20).
+_STATEMENT_KINDS = (SiteKind.ACQUIRE, SiteKind.ACQUIRE_PC, SiteKind.RELEASE, SiteKind.FENCE)
+
+
+def _as_statement(text: str) -> str:
+    return f"r9 = {text}" if text.startswith("load") else text
+
+
+def test_what_ablate_prints_of_an_ordering_reads_back_as_the_same_ordering(
+    program: ir.Program, tmp_path: Path
+) -> None:
+    sites = [site for site in find_orderings(program) if site.kind in _STATEMENT_KINDS]
+    assert {site.kind for site in sites} == set(_STATEMENT_KINDS)
+    body = "; ".join(_as_statement(site.text) for site in sites)
+    path = tmp_path / "pasted.litmus"
+    path.write_text(f"x = 0; y = 0\nthread P0: {body}\nforbidden nothing: x == 7\n")
+    pasted = find_orderings(parse_file(str(path)).variants[0].program)
+    assert [(site.kind, site.text) for site in pasted] == [(site.kind, site.text) for site in sites]
+
+
+def test_every_change_ablate_offers_is_a_value_the_ring_dsl_reads(
+    program: ir.Program, tmp_path: Path
+) -> None:
+    offered = {
+        change
+        for site in (*find_orderings(program), *find_plain_accesses(program))
+        for change in site.changes
+        if change not in (REMOVED, NO_DEPENDENCY)
+    }
+    params = "\n".join(f"param p{index} = {change}" for index, change in enumerate(offered))
+    path = tmp_path / "params.litmus"
+    path.write_text(f"x = 0\n{params}\nthread P0: store x = 1\nforbidden nothing: x == 7\n")
+    parse_file(str(path))

@@ -91,7 +91,7 @@ def explain(
     svg_file: str | None,
     timeout: float | None,
     variants: tuple[str, ...],
-    model: str,
+    model: str | None,
     defines: dict[str, int],
     include_dirs: tuple[str, ...],
     rlimit: int | None,
@@ -106,7 +106,7 @@ def explain(
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.explain import ExplainOptions, explain_test
-        from ringlitmus.models import require_model
+        from ringlitmus.models import FILE_MODEL, model_for, require_model
 
         test = parse_one(file, defines, variants, include_dirs)
         outcomes = [outcome.name for outcome in test.outcomes]
@@ -116,6 +116,7 @@ def explain(
         for output in (dot_file, svg_file):
             if output is not None and same_file(output, file):
                 raise UsageError(f"{output} is the input file; it will not be overwritten")
+        model = model_for(model or FILE_MODEL, test)
         options = ExplainOptions(model=model, timeout_s=timeout, rlimit=rlimit)
         require_model(options.model, test)
         found = explain_test(test, options, variants or None, outcome_names or None)
@@ -200,7 +201,7 @@ def ablate(
     max_checks: int | None,
     no_cycles: bool,
     variants: tuple[str, ...],
-    model: str,
+    model: str | None,
     defines: dict[str, int],
     include_dirs: tuple[str, ...],
     rlimit: int | None,
@@ -218,11 +219,11 @@ def ablate(
     stdout, stderr = consoles()
     with top_level(stderr, debug):
         from ringlitmus.ablate import AblateOptions, ablate_test
-        from ringlitmus.models import require_model
+        from ringlitmus.models import FILE_MODEL, model_for, require_model
 
         test = parse_one(file, defines, variants, include_dirs)
         options = AblateOptions(
-            model=model,
+            model=model_for(model or FILE_MODEL, test),
             timeout_s=timeout,
             rlimit=rlimit,
             max_checks=max_checks,

@@ -126,7 +126,7 @@ def check(
     as_json: bool,
     output_format: str | None,
     states: bool,
-    model: str,
+    model: str | None,
     variants: tuple[str, ...],
     junit: str | None,
     shard: Shard | None,
@@ -160,10 +160,11 @@ def check(
         readahead.start(files[0], defines, include_dirs)
     stdout, stderr = consoles()
     with top_level(stderr, debug):
+        from ringlitmus.models import FILE_MODEL
         from ringlitmus.outcomes import CheckOptions
 
         check_options = CheckOptions(
-            model=model,
+            model=model or FILE_MODEL,
             timeout_s=timeout,
             rlimit=rlimit,
             states=states or chosen is OutputFormat.HERD,

@@ -165,19 +165,20 @@ MODEL_NAMES = ("armv8", "tso", "sc", "lkmm")
 
 def model_option(allow_all: bool = False) -> Decorator:
     """`--model NAME`: which memory model judges the tests (`all`: each that can, side by
-    side, where the command can show them so)."""
+    side, where the command can show them so); without it, each file's architecture's."""
     names = [*MODEL_NAMES, "all"] if allow_all else list(MODEL_NAMES)
     every = " all: every model that can judge the file, side by side." if allow_all else ""
     return click.option(
         "--model",
         type=click.Choice(names),
-        default="armv8",
-        show_default=True,
+        default=None,
         help="The memory model: armv8 (the Arm ARM's), tso (x86-TSO, herd's x86tso.cat), sc "
         "(sequential consistency) or lkmm (the Linux-kernel memory model, linux-kernel.cat "
         "with locks, RCU, SRCU and plain accesses; flags such as data-race are reported). "
         "herd X86 tests need tso or sc; under tso a full DMB is an MFENCE and "
-        "acquire/release add nothing." + every,
+        "acquire/release add nothing. Without --model each file is judged by the model herd7 "
+        "uses for its architecture, so a directory may mix formats." + every + " [default: the "
+        "file's architecture: lkmm for C, tso for X86, armv8 for AArch64 and the ring DSL]",
     )
 
 

@@ -77,7 +77,7 @@ def diff(
     variants: tuple[str, str] | None,
     accept_weakened_claims: bool,
     as_json: bool,
-    model: str,
+    model: str | None,
     defines: dict[str, int],
     include_dirs: tuple[str, ...],
     timeout: float | None,
@@ -101,11 +101,12 @@ def diff(
     stdout, stderr = consoles()
     with top_level(stderr, debug), tempfile.TemporaryDirectory(prefix="ringlitmus-") as workspace:
         from ringlitmus.compare import plan_diff
+        from ringlitmus.models import FILE_MODEL
         from ringlitmus.outcomes import CheckOptions
 
         plan = plan_diff(paths, revisions, variants or None, Path(workspace), include_dirs)
         check_options = CheckOptions(
-            model=model, timeout_s=timeout, rlimit=rlimit, variants=plan.variants
+            model=model or FILE_MODEL, timeout_s=timeout, rlimit=rlimit, variants=plan.variants
         )
         options = batch_options(defines, no_cache, check_options, plan.include_dirs)
         code = _diff(plan, options, jobs, as_json, accept_weakened_claims, quiet, stdout, stderr)
@@ -140,7 +141,10 @@ def _diff(
             stderr.print(f"{report.file}: unknown: {report.unknown}", soft_wrap=True)
     accept = accept_weakened_claims
     if as_json and not quiet:
-        document = render_diff_json(result, errors, __version__, options.check.model, accept)
+        from ringlitmus.reports.json_report import models_named
+
+        model = models_named(reports, options.check.model)
+        document = render_diff_json(result, errors, __version__, model, accept)
         click.echo(document, nl=False)
     elif not quiet:
         render_diff(stdout, result, accept)

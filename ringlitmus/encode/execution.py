@@ -278,6 +278,9 @@ def final_value(execution: Execution, term: ir.Term) -> Num:
         return structure.bases[term.location]
     if isinstance(term, ir.FinalLocation):
         return execution.final_cells[term.cell]
+    if isinstance(term, ir.FinalArithmetic):
+        left, right = final_value(execution, term.left), final_value(execution, term.right)
+        return execution.symbols.final_arithmetic(term.op, left, right)
     assert isinstance(term, ir.FinalRegister)
     value = structure.final_registers.get((term.thread, term.register), 0)
     return execution.symbols.value(value)

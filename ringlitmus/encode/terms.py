@@ -10,7 +10,7 @@ import z3
 
 from ringlitmus.deadline import Deadline, Phase, paced
 from ringlitmus.encode.domains import MAX_DOMAIN, Domain, value_set
-from ringlitmus.ir import ArithOp, CmpOp
+from ringlitmus.ir import ArithOp, CmpOp, ShiftOp
 from ringlitmus.symbolic import (
     All,
     AnyOf,
@@ -25,6 +25,7 @@ from ringlitmus.symbolic import (
     Value,
     apply_arith,
     apply_cmp,
+    apply_final,
 )
 
 Cond = bool | z3.BoolRef
@@ -326,6 +327,30 @@ class SymbolicTranslator:
         cases = self._case_split(value)
         if cases is not None:
             return cases
+        self.linear = False
+        return _bitwise(op, _as_int(left), _as_int(right))
+
+    def final_arithmetic(self, op: ArithOp | ShiftOp, left: Num, right: Num) -> Num:
+        """`left op right` over final values (a ring condition's `Reader.s0 % 2`); a shift's
+        amount is a constant (the front end makes sure of it)."""
+        if isinstance(left, int) and isinstance(right, int):
+            return apply_final(op, left, right)
+        if isinstance(op, ShiftOp):
+            assert isinstance(right, int)
+            if op is ShiftOp.LEFT:
+                return left * 2**right
+            # Z3's integer division by a positive number rounds down, as `>>` does.
+            return _as_int(left) / 2**right
+        if op is ArithOp.ADD:
+            return left + right
+        if op is ArithOp.SUB:
+            return left - right
+        if op is ArithOp.MUL:
+            self.linear &= isinstance(left, int) or isinstance(right, int)
+            return left * right
+        if op is ArithOp.MOD:
+            self.linear &= isinstance(right, int)
+            return z3.If(right == 0, 0, left % right)  # type: ignore[operator]
         self.linear = False
         return _bitwise(op, _as_int(left), _as_int(right))
 

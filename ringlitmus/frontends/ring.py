@@ -37,7 +37,7 @@ from ringlitmus.frontends.grammars import open_grammar
 from ringlitmus.frontends.ring_calls import check_procedures
 from ringlitmus.frontends.ring_declare import declare, variant_choices
 from ringlitmus.frontends.ring_expand import ThreadExpander
-from ringlitmus.frontends.ring_names import Names
+from ringlitmus.frontends.ring_names import STATEMENT_WORDS, Names, suggestion
 from ringlitmus.frontends.ring_outcomes import OutcomeBuilder, build_expectations
 from ringlitmus.frontends.ring_syntax import (
     ArrayDefinition,
@@ -63,9 +63,9 @@ _WORDS = {
     "NUMBER": "number",
     "ORDERING": "ordering (plain, acquire, acquire-pc, release, acq_rel)",
     "BARRIER_OPTION": "barrier option (ish, ishld, ishst, sy, ld, st)",
-    "LOAD_ACQUIRE": "'load-acq'",
-    "LOAD_ACQUIRE_PC": "'load-acq-pc'",
-    "STORE_RELEASE": "'store-rel'",
+    "LOAD_ACQUIRE": "'load-acq' (or 'load-acquire')",
+    "LOAD_ACQUIRE_PC": "'load-acq-pc' (or 'load-acquire-pc')",
+    "STORE_RELEASE": "'store-rel' (or 'store-release')",
     "VARIABLE_INDEX": "[variable]",
 }
 
@@ -79,6 +79,16 @@ _PRELUDE_ITEMS = (
     Procedure,
 )
 
+# The words a top-level item starts with: met inside a block, a `}` is missing.
+_ITEM_WORDS = frozenset(
+    ("test", "include", "const", "param", "array", "struct", "proc", "thread", "variant",
+     "forbidden", "allowed", "required", "expect")
+)  # fmt: skip
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"?')
+# A statement's first word, after the register a load or an RMW assigns.
+_STATEMENT_START = re.compile(
+    r"\s*(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\s*=(?!=)\s*)?(?P<word>[A-Za-z_][\w-]*)"
+)
 _LEADING_COMMENTS = re.compile(r"\A(?:[ \t]*(?:#|//)[^\n]*\n|[ \t]*\n)*")
 
 
@@ -218,12 +228,86 @@ def _syntax_error(error: UnexpectedInput, parser: Lark, text: str, file: str) ->
         _, separator, expected = result.message.partition(", expected ")
         result.message = "unexpected end of line" + (separator + expected if separator else "")
         result.args = (result.message,)
+    unclosed = _unclosed_brace(text, result, file)
+    if unclosed is not None:
+        return unclosed
+    misspelt = _misspelt_instruction(result.source_line or "", result.span)
+    if misspelt:
+        result.message += misspelt
+        result.args = (result.message,)
     line = (result.source_line or "").lstrip()
     if line.startswith("else") and not (line[4:5].isalnum() or line[4:5] == "_"):
         # A newline ends the `if` statement, so a leading `else` reads as a procedure call.
         result.message += "; `else` goes on the line of the `}` it follows: `} else {`"
         result.args = (result.message,)
     return result
+
+
+def _unclosed_brace(text: str, error: LitmusSyntaxError, file: str) -> LitmusSyntaxError | None:
+    """The error at the `{` a block or list opened, when the parser only failed on meeting
+    the end of the file, or a line starting a new item, inside it (a missing `}`)."""
+    span = error.span
+    if span is None:
+        return None
+    lines = text.split("\n")
+    line = lines[span.line - 1] if span.line <= len(lines) else ""
+    word = re.match(r"\s*([A-Za-z_]\w*)", line)
+    first = word[1] if word else ""
+    at_end = error.message.startswith("unexpected end of input")
+    if not at_end and first not in _ITEM_WORDS:
+        return None
+    offset = sum(len(before) + 1 for before in lines[: span.line - 1])
+    opened = _open_braces(text[: offset + (span.column - 1 if at_end else 0)])
+    if not opened:
+        return None
+    brace_line, brace_column = opened[-1]
+    where = "the file ends" if at_end else f"line {span.line} starts a new `{first}`"
+    return LitmusSyntaxError(
+        f"this '{{' is never closed: {where} inside it",
+        Span(file, brace_line, brace_column),
+        expected=("'}'",),
+        source_line=lines[brace_line - 1],
+    )
+
+
+def _open_braces(text: str) -> list[tuple[int, int]]:
+    """The line and column of each `{` in `text` not yet closed, outermost first (comments
+    and strings skipped)."""
+    opened: list[tuple[int, int]] = []
+    line, line_start, index = 1, 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif char == "#" or text.startswith("//", index):
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+            continue
+        elif char == '"':
+            string = _STRING.match(text, index)
+            index = string.end() if string else index + 1
+            continue
+        elif char == "{":
+            opened.append((line, index - line_start + 1))
+        elif char == "}" and opened:
+            opened.pop()
+        index += 1
+    return opened
+
+
+def _misspelt_instruction(line: str, span: Span | None) -> str:
+    """` (did you mean 'store'?)` when the statement the error is in starts with a word close
+    to an instruction's (`stor x = 1`, `r0 = lod x`)."""
+    if span is None:
+        return ""
+    statement = re.split(r"[;{}]|^\s*thread\s+\w+(?:\s+\"[^\"]*\")?\s*:", line[: span.column - 1])[
+        -1
+    ]
+    start = _STATEMENT_START.match(statement)
+    if start is None or start["word"] in STATEMENT_WORDS:
+        return ""
+    hint = suggestion(start["word"], list(STATEMENT_WORDS))
+    return f"; `{start['word']}` is no instruction{hint}" if hint else ""
 
 
 def _build_test(

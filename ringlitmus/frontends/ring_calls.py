@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ringlitmus.errors import DuplicateNameError, LitmusSyntaxError, Span, UnknownNameError
 from ringlitmus.frontends.build import check_unique
+from ringlitmus.frontends.ring_names import STATEMENT_WORDS, suggestion
 from ringlitmus.frontends.ring_syntax import Argument, Call, Procedure, Word
 
 
@@ -54,6 +55,10 @@ def match_call(
     if not matches:
         known = [p.signature for p in procedures if p.pattern[0] == verb]
         hint = f"; `{verb}` takes: " + ", ".join(known) if known else ""
+        if not known:
+            # Not a procedure at all: most likely a misspelt instruction (`stor x = 1`).
+            verbs = [*STATEMENT_WORDS, *(str(p.pattern[0]) for p in procedures)]
+            hint = suggestion(verb, verbs)
         raise UnknownNameError(f"no procedure matches this call to `{verb}`{hint}", call.span)
     matches.sort(key=lambda match: -match[0])
     if len(matches) > 1 and matches[0][0] == matches[1][0]:

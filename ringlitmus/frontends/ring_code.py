@@ -18,12 +18,14 @@ from ringlitmus.frontends.ring_syntax import (
     Barrier,
     Break,
     Call,
+    Dereference,
     Expression,
     FenceStatement,
     For,
     If,
     Literal,
     Load,
+    Location,
     Number,
     Operation,
     OrderingChoice,
@@ -102,6 +104,13 @@ def name_of(token: object) -> str:
     return str(narrow(Token, token))
 
 
+def _location(child: object) -> Location:
+    """What an access names: a Path, or a Dereference (`*r0`)."""
+    if isinstance(child, Dereference):
+        return child
+    return narrow(Path, child)
+
+
 def _ordering(word: OrderingWord, span: Span | None) -> OrderingChoice:
     return OrderingChoice(word, None, span)
 
@@ -155,13 +164,13 @@ class CodeBuilder(Transformer[Token, object]):
         return Assign(narrow(Path, children[0]), expression_of(children[1]), self._span(meta))
 
     def load(self, meta: Meta, children: list[object]) -> Load:
-        target, location = narrow(Path, children[0]), narrow(Path, children[2])
+        target, location = narrow(Path, children[0]), _location(children[2])
         return Load(target, location, narrow(OrderingChoice, children[1]), self._span(meta))
 
     def read_once(self, meta: Meta, children: list[object]) -> Load:
         span = self._span(meta)
         ordering = _ordering(OrderingWord.PLAIN, span)
-        return Load(narrow(Path, children[0]), narrow(Path, children[1]), ordering, span)
+        return Load(narrow(Path, children[0]), _location(children[1]), ordering, span)
 
     def smp_load_acquire(self, meta: Meta, children: list[object]) -> Load:
         span = self._span(meta)
@@ -191,13 +200,13 @@ class CodeBuilder(Transformer[Token, object]):
         return OrderingChoice(None, name_of(chosen), self._span(meta))
 
     def store(self, meta: Meta, children: list[object]) -> Store:
-        ordering, location = narrow(OrderingChoice, children[0]), narrow(Path, children[1])
+        ordering, location = narrow(OrderingChoice, children[0]), _location(children[1])
         return Store(location, expression_of(children[2]), ordering, self._span(meta))
 
     def write_once(self, meta: Meta, children: list[object]) -> Store:
         span = self._span(meta)
         ordering = _ordering(OrderingWord.PLAIN, span)
-        return Store(narrow(Path, children[0]), expression_of(children[1]), ordering, span)
+        return Store(_location(children[0]), expression_of(children[1]), ordering, span)
 
     def smp_store_release(self, meta: Meta, children: list[object]) -> Store:
         span = self._span(meta)
@@ -211,7 +220,7 @@ class CodeBuilder(Transformer[Token, object]):
         ordering = (
             narrow(OrderingChoice, rest.pop(0)) if isinstance(rest[0], OrderingChoice) else None
         )
-        location = narrow(Path, rest.pop(0))
+        location = _location(rest.pop(0))
         operands = tuple(expression_of(child) for child in rest)
         wanted = 2 if operation == "cas" else 1
         if len(operands) != wanted:
@@ -290,6 +299,9 @@ class CodeBuilder(Transformer[Token, object]):
 
     def value(self, meta: Meta, children: list[object]) -> Path:
         return narrow(Path, children[0])
+
+    def dereference(self, meta: Meta, children: list[object]) -> Dereference:
+        return Dereference(expression_of(children[0]), self._span(meta))
 
     def address(self, meta: Meta, children: list[object]) -> AddressOf:
         return AddressOf(narrow(Path, children[0]), self._span(meta))

@@ -20,7 +20,7 @@ from ringlitmus.errors import (
 )
 from ringlitmus.frontends.build import check_unique
 from ringlitmus.frontends.ring_expand import MAX_ITERATIONS
-from ringlitmus.frontends.ring_names import Names, Resolver, Scope, suggestion
+from ringlitmus.frontends.ring_names import Names, Resolver, Scope, choices_hint, suggestion
 from ringlitmus.frontends.ring_syntax import (
     AddressOf,
     ArrayDefinition,
@@ -31,6 +31,7 @@ from ringlitmus.frontends.ring_syntax import (
     Literal,
     LocationDefinition,
     OrderingWord,
+    Path,
     StructDefinition,
     StructInstance,
     VariantDefinition,
@@ -68,6 +69,8 @@ def declare(items: Sequence[Item], defines: Mapping[str, int]) -> Declarations:
         elif definition.is_param and definition.name in defines:
             numbers[definition.name] = defines[definition.name]
         else:
+            if definition.is_param:
+                _check_param_name(value, numbers, choices)
             numbers[definition.name] = resolver.number(value, Scope(), f"'{definition.name}'")
     layout = _Layout(Names(numbers, choices, frozenset(), {}))
     for item in items:
@@ -238,7 +241,25 @@ def variant_choices(
             default = defaults[name]
             if not isinstance(value, Literal) or type(value.value) is not type(default):
                 wanted = "an ordering" if isinstance(default, OrderingWord) else "a barrier"
-                raise TypeMismatchError(f"'{name}' takes {wanted}", span)
+                written = value.text if isinstance(value, Path) else ""
+                raise TypeMismatchError(f"'{name}' takes {choices_hint(written, wanted)}", span)
             choices[name] = value.value
         chosen.append((variant.name, choices, variant.span))
     return chosen
+
+
+def _check_param_name(
+    value: Expression, numbers: Mapping[str, int], choices: Mapping[str, OrderingWord | Barrier]
+) -> None:
+    """A param's value that is one unknown name was most likely meant as an ordering or a
+    barrier (`acq`, `smp_wmb`): say what a param takes."""
+    if not isinstance(value, Path) or len(value.parts) != 1 or value.parts[0].index is not None:
+        return
+    name = value.parts[0].name
+    if name in numbers or name in choices:
+        return
+    raise UnknownNameError(
+        f"unknown constant '{name}'{suggestion(name, list(numbers))}: a param is a number, "
+        f"{choices_hint(name)}",
+        value.span,
+    )

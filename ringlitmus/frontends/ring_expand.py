@@ -185,7 +185,7 @@ class ThreadExpander:
             barrier = statement.barrier
             if barrier is None:
                 assert statement.parameter is not None
-                chosen = resolve.choice(statement.parameter, scope, statement.span)
+                chosen = resolve.choice(statement.parameter, scope, statement.span, "a barrier")
                 if not isinstance(chosen, Barrier):
                     raise TypeMismatchError(
                         f"'{statement.parameter}' is an ordering, not a barrier", statement.span

@@ -23,6 +23,7 @@ from ringlitmus.errors import (
 from ringlitmus.frontends.ring_syntax import (
     AddressOf,
     Barrier,
+    Dereference,
     Expression,
     Number,
     Operation,
@@ -77,6 +78,57 @@ def suggestion(name: str, known: list[str]) -> str:
 
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# What a param, a variant or `<...>` may name, as the messages list them.
+ORDERINGS = tuple(word.value for word in OrderingWord)
+BARRIERS = ("none", "dmb ish", "dmb ishld", "dmb ishst", "isb")
+# Linux's barriers are statements (`smp_wmb()`), and their arm64 instruction a barrier value.
+LINUX_BARRIERS = {"smp_mb": "dmb ish", "smp_rmb": "dmb ishld", "smp_wmb": "dmb ishst"}
+# Every word a statement starts with (or a load or RMW after `r =`), for "did you mean".
+STATEMENT_WORDS = (
+    "load",
+    "load-acq",
+    "load-acq-pc",
+    "store",
+    "store-rel",
+    "xchg",
+    "swp",
+    "cas",
+    "fetch_add",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_andnot",
+    "dmb",
+    "dsb",
+    "isb",
+    "fence",
+    "if",
+    "for",
+    "break",
+    "READ_ONCE",
+    "WRITE_ONCE",
+    "smp_load_acquire",
+    "smp_store_release",
+    *LINUX_BARRIERS,
+)
+
+
+def choices_hint(name: str, wanted: str = "an ordering or a barrier") -> str:
+    """What `name` could have been where `wanted` is: the valid words, and the closest one (or
+    the barrier value a Linux barrier's name stands for)."""
+    lists = {
+        "an ordering": f"an ordering ({', '.join(ORDERINGS)})",
+        "a barrier": f"a barrier ({', '.join(BARRIERS)})",
+    }
+    listed = " or ".join(text for kind, text in lists.items() if kind in wanted)
+    if name in LINUX_BARRIERS:
+        return f"{listed}; {name}() is `{LINUX_BARRIERS[name]}`"
+    words = [
+        *(ORDERINGS if "ordering" in wanted else ()),
+        *(BARRIERS if "barrier" in wanted else ()),
+    ]
+    return listed + suggestion(name, words)
 
 
 @dataclass
@@ -267,8 +319,10 @@ class Resolver:
             )
         return name
 
-    def location(self, path: Path, scope: Scope) -> tuple[ir.Expr, str]:
+    def location(self, path: Path | Dereference, scope: Scope) -> tuple[ir.Expr, str]:
         """The address a load or store accesses, and the location's name for messages."""
+        if isinstance(path, Dereference):
+            return self.expression(path.address, scope), "*address"
         parts = self.parts(path, scope)
         if isinstance(parts, ExpressionValue):
             return parts.expression, "*address"
@@ -310,8 +364,11 @@ class Resolver:
         scaled = fold(ir.ArithOp.MUL, index, ir.Const(ir.CELL_SIZE), path.span)
         return ir.BinOp(ir.ArithOp.ADD, ir.Address(array), scaled), f"{array}[...]"
 
-    def choice(self, name: str, scope: Scope, span: Span | None) -> OrderingWord | Barrier:
-        """The ordering or barrier a parameter name stands for in this variant."""
+    def choice(
+        self, name: str, scope: Scope, span: Span | None, wanted: str = "an ordering"
+    ) -> OrderingWord | Barrier:
+        """The ordering or barrier a parameter name stands for in this variant (`wanted`,
+        "an ordering" or "a barrier", is what the message lists when it names nothing)."""
         value: Bound | None = scope.bindings.get(name)
         if isinstance(value, NameValue) and len(value.parts) == 1 and value.parts[0][1] is None:
             name, value = value.parts[0][0], None  # a word argument: the param it names
@@ -321,9 +378,10 @@ class Resolver:
             value = self.names.numbers[name]
         if value is None:
             known = list(self.names.choices)
+            declared = suggestion(name, known) if known else ""
             raise UnknownNameError(
-                f"unknown param '{name}': declare it, `param {name} = plain`"
-                f"{suggestion(name, known)}",
+                f"unknown param '{name}'{declared}: `<...>` takes a param or "
+                f"{choices_hint(name, wanted)}; or declare it, `param {name} = plain`",
                 span,
             )
         if not isinstance(value, OrderingWord | Barrier):

@@ -9,7 +9,7 @@ value, a constant its number. `any i in 0..N-1:` repeats the condition per i (jo
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from lark import Token, Transformer, Tree, v_args
 from lark.tree import Meta
@@ -24,25 +24,55 @@ from ringlitmus.errors import (
     UndeclaredLocationError,
     UnknownNameError,
     UnknownRegisterError,
+    UnsupportedInstructionError,
 )
 from ringlitmus.frontends.build import check_unique, parse_integer, span_of, transform_tree
 from ringlitmus.frontends.conditions import TermSide, WrittenTerm, merge_condition_callbacks
 from ringlitmus.frontends.ring_expand import MAX_ITERATIONS
 from ringlitmus.frontends.ring_names import Names, Resolver, Scope, suggestion
 from ringlitmus.frontends.ring_syntax import ExpectationDefinition, OutcomeDefinition
-from ringlitmus.frontends.ring_values import describe
+from ringlitmus.frontends.ring_values import MAX_BITS, describe
 
 # thread name -> variant name -> registers the thread writes in that variant
 Registers = Mapping[str, Mapping[str, frozenset[str]]]
 
 
-class _IndexedTerms(Transformer[Token, object]):
-    """Callback for ring.lark's `term_indexed`: `CPU1.slot[i]` with i bound by a quantifier."""
+class _RingTerms(Transformer[Token, object]):
+    """Callbacks for ring.lark's own condition rules: `term_indexed` (`CPU1.slot[i]` with i
+    bound by a quantifier) and `final_arithmetic` (`Reader.s0 % 2`)."""
 
-    def __init__(self, file: str, bindings: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        file: str,
+        bindings: Mapping[str, int],
+        resolve: Callable[[WrittenTerm, TermSide], ir.Term],
+    ) -> None:
         super().__init__()
         self._file = file
         self._bindings = bindings
+        self._resolve = resolve
+
+    @v_args(meta=True)
+    def final_arithmetic(self, meta: Meta, children: list[object]) -> ir.FinalArithmetic:
+        left, right = self._value(children[0]), self._value(children[2])
+        symbol = children[1]
+        if isinstance(symbol, Tree):  # the operator rule, when a transformer has not inlined it
+            symbol = symbol.children[0]
+        operator = _OPERATORS[str(symbol)]
+        if isinstance(operator, ir.ShiftOp) and not (
+            isinstance(right, ir.Const) and 0 <= right.value <= MAX_BITS
+        ):
+            raise UnsupportedInstructionError(
+                f"a shift in a condition is by a constant from 0 to {MAX_BITS}",
+                span_of(meta, self._file),
+            )
+        return ir.FinalArithmetic(operator, left, right)
+
+    def _value(self, child: object) -> ir.Term:
+        if isinstance(child, WrittenTerm):
+            return self._resolve(child, TermSide.LEFT)
+        assert isinstance(child, ir.Const | ir.FinalArithmetic), child
+        return child
 
     @v_args(meta=True)
     def term_indexed(self, meta: Meta, children: list[object]) -> WrittenTerm:
@@ -64,6 +94,12 @@ class _IndexedTerms(Transformer[Token, object]):
             else:
                 path.append(str(token))
         return WrittenTerm(tuple(path), span=span)
+
+
+_OPERATORS: dict[str, ir.ArithOp | ir.ShiftOp] = {
+    **{op.value: op for op in ir.ArithOp},
+    **{op.value: op for op in ir.ShiftOp},
+}
 
 
 class OutcomeBuilder:
@@ -124,7 +160,7 @@ class OutcomeBuilder:
             return self._term(term, bindings)
 
         transformer = merge_condition_callbacks(
-            _IndexedTerms(self._file, bindings), self._file, resolve
+            _RingTerms(self._file, bindings, resolve), self._file, resolve
         )
         result = transform_tree(transformer, condition, self._file)
         assert isinstance(result, ir.Compare | ir.BoolOp | ir.Truth), result

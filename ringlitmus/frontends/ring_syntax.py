@@ -100,6 +100,23 @@ Value = Expression | Literal
 
 
 @frozen
+class Dereference:
+    """`*r0`, `*(r0 + 8)`: the location at the address an expression computes."""
+
+    address: Expression
+    span: Span | None
+
+    @property
+    def text(self) -> str:
+        """For messages."""
+        return "*address"
+
+
+# What an access names: a location by name, or through a pointer.
+Location = Path | Dereference
+
+
+@frozen
 class OrderingChoice:
     """The ordering of an access: written out, or the name of a param to look up per variant."""
 
@@ -122,7 +139,7 @@ class Load:
     """`r = load<ordering> location` and its spellings (`load-acq`, `READ_ONCE`, ...)."""
 
     target: Path
-    location: Path
+    location: Location
     ordering: OrderingChoice
     span: Span | None
 
@@ -131,7 +148,7 @@ class Load:
 class Store:
     """`store<ordering> location = value` and its spellings (`store-rel`, `WRITE_ONCE`, ...)."""
 
-    location: Path
+    location: Location
     value: Expression
     ordering: OrderingChoice
     span: Span | None
@@ -144,7 +161,7 @@ class Atomic:
     target: Path | None
     operation: str
     ordering: OrderingChoice | None
-    location: Path
+    location: Location
     operands: tuple[Expression, ...]
     span: Span | None
 

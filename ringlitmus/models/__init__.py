@@ -29,6 +29,22 @@ FORMATS: dict[str, frozenset[ir.Format]] = {
 # `--model all`: every model that can judge the test, side by side.
 ALL_MODELS = "all"
 
+# No `--model`: each file under the model herd7 uses for its architecture (aarch64.cat,
+# x86tso.cat, linux-kernel.cat), so that a herd test checks as herd7 would check it; the ring
+# DSL's mission is ARMv8. A directory of mixed files gets each file its own.
+FILE_MODEL = "file"
+ARCHITECTURE_MODELS: dict[ir.Format, str] = {
+    ir.Format.RING: "armv8",
+    ir.Format.AARCH64: "armv8",
+    ir.Format.X86: "tso",
+    ir.Format.C: "lkmm",
+}
+
+
+def model_for(model: str, test: ir.Test) -> str:
+    """The model `--model` names, or for FILE_MODEL the one of `test`'s architecture."""
+    return ARCHITECTURE_MODELS[test.format] if model == FILE_MODEL else model
+
 
 def models_for(test_format: ir.Format) -> list[str]:
     """The models that can judge tests of this format, in registry order."""
@@ -44,7 +60,7 @@ def require_model(model: str, test: ir.Test) -> None:
                 f"unknown model '{expectation.model}' (models: {', '.join(MODELS)})",
                 expectation.span,
             )
-    if model == ALL_MODELS or test.format in FORMATS[model]:
+    if model in (ALL_MODELS, FILE_MODEL) or test.format in FORMATS[model]:
         return
     fitting = models_for(test.format)
     raise UsageError(

@@ -190,7 +190,7 @@ def build_diff_document(
     diff: Diff,
     errors: Iterable[FileReport],
     version: str,
-    model: str,
+    model: str | list[str],
     accept_weakened_claims: bool = False,
 ) -> dict[str, Any]:
     """The JSON document as Python data."""
@@ -224,7 +224,7 @@ def render_diff_json(
     diff: Diff,
     errors: Iterable[FileReport],
     version: str,
-    model: str,
+    model: str | list[str],
     accept_weakened_claims: bool = False,
 ) -> str:
     """The JSON document as text (two-space indent, trailing newline)."""

@@ -341,6 +341,16 @@ class _Export:
     def compare(self, compare: ir.Compare) -> str:
         """`term=value` or `~(term=value)`."""
         left, right = compare.left, compare.right
+        for side in (left, right):
+            if isinstance(side, ir.FinalArithmetic):
+                # herd7 7.58 refuses `1:X1+1=1` ("unexpected '+' (in final)"); a location's final
+                # value cannot be computed by the threads either, so there is no faithful form.
+                raise UnsupportedInstructionError(
+                    f"herd's final conditions have no arithmetic ('{side.op.value}' in outcome "
+                    f"{self.outcome.name}): herd7 reads only `term=value`, so this outcome "
+                    "cannot be exported",
+                    self.outcome.span,
+                )
         if isinstance(left, ir.Const) and isinstance(right, ir.Const):
             return "true" if apply_cmp(compare.op, left.value, right.value) else "false"
         if compare.op not in (ir.CmpOp.EQ, ir.CmpOp.NE):

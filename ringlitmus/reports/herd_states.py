@@ -15,7 +15,7 @@ from dataclasses import fields, is_dataclass
 from ringlitmus import ir
 from ringlitmus.frozen import frozen
 from ringlitmus.semantics.events import layout_locations
-from ringlitmus.symbolic import apply_cmp
+from ringlitmus.symbolic import apply_cmp, apply_final
 
 # herd's X86 registers compare in the order its register type declares them (lib/X86Base.ml).
 _X86_REGISTERS = ("EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "EIP", "ZF", "SF", "CF")
@@ -39,6 +39,9 @@ def herd_term(test: ir.Test, term: ir.Term | ir.Expr) -> str:
         return f"[{term.cell}]"
     if isinstance(term, ir.FinalRegister | ir.Address | ir.Const):
         return test.label(term)
+    if isinstance(term, ir.FinalArithmetic):
+        left, right = herd_term(test, term.left), herd_term(test, term.right)
+        return f"({left} {term.op.value} {right})"
     return str(term)
 
 
@@ -91,6 +94,9 @@ def _term_value(
         return term.value
     if isinstance(term, ir.Address):
         return bases[term.location]
+    if isinstance(term, ir.FinalArithmetic):
+        left = _term_value(test, term.left, state, bases)
+        return apply_final(term.op, left, _term_value(test, term.right, state, bases))
     assert isinstance(term, ir.FinalRegister | ir.FinalLocation), term
     return state[test.label(term)]
 

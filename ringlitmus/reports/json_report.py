@@ -2,7 +2,8 @@
 
 The shape is a contract (issue 3, extended by issue 7); later issues add keys, none is renamed:
 
-    {"ringlitmus": VERSION, "model": "armv8" | ["armv8", "tso", ...] (--model all), "results": [
+    {"ringlitmus": VERSION, "model": "armv8" | ["armv8", "tso", ...] (--model all, or no
+     --model and files of several architectures), "results": [
       {"file", "test", "format", "error": null | {"message", "file", "line", "column"},
        "variants": [{"variant", "model", "time_s",
                      "outcomes": [{"name", "kind", "status", "expected", "ok", "witness",
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ringlitmus import ir
 from ringlitmus.errors import LitmusError, Span
-from ringlitmus.models import ALL_MODELS, MODELS
+from ringlitmus.models import ALL_MODELS, FILE_MODEL, MODELS
 from ringlitmus.reports import FileReport, verdict_value
 from ringlitmus.reports.herd import judge_outcome
 
@@ -36,25 +37,29 @@ if TYPE_CHECKING:
 
 def build_document(reports: Iterable[FileReport], version: str, model: str) -> dict[str, Any]:
     """The JSON document as Python data. Under `--model all`, `model` is the list of models
-    that judged some file, and each variant result says its own."""
+    that judged some file, and each variant result says its own; without `--model` (each
+    file under its architecture's model) it is that model, or the list when files differ."""
     entries = list(reports)
-    named: str | list[str] = model
-    if model == ALL_MODELS:
-        named = [
-            name
-            for name in MODELS
-            if any(
-                variant.model == name
-                for report in entries
-                if report.result is not None
-                for variant in report.result.variants
-            )
-        ]
     return {
         "ringlitmus": version,
-        "model": named,
+        "model": models_named(entries, model),
         "results": [file_entry(report) for report in entries],
     }
+
+
+def models_named(reports: Iterable[FileReport], model: str) -> str | list[str]:
+    """What a document's `model` says: `model`, or for `all` and the file's own model the
+    models that judged some file (one name alone when the file's own model was one)."""
+    if model not in (ALL_MODELS, FILE_MODEL):
+        return model
+    judged = {
+        variant.model
+        for report in reports
+        if report.result is not None
+        for variant in report.result.variants
+    }
+    named = [name for name in MODELS if name in judged]
+    return named[0] if model == FILE_MODEL and len(named) == 1 else named
 
 
 def render_json(reports: Iterable[FileReport], version: str, model: str) -> str:

@@ -324,3 +324,21 @@ def test_the_same_expectation_twice_under_one_model_is_an_error() -> None:
     text = MODEL_EXPECTATIONS + "expect a under sc: stale reachable\n"
     error = raises(BadExpectationError, text, 10, 1)
     assert "second expectation for stale in variant a under sc" in error.message
+
+
+def test_accesses_through_a_pointer_register() -> None:
+    # `p = &x` holds x's address; `*r0` is the location at the address r0 holds.
+    instructions = code(
+        "r0 = load p\nr1 = load *r0\nstore *r0 = 1\nr2 = READ_ONCE(*r0)\n"
+        "WRITE_ONCE(*(r0 + 8), 2)\nr3 = xchg<acquire> *r0, 3\nstore-release *r0 = 4",
+        prefix="x = 0; y = 0; p = &x\n",
+    )
+    assert instructions == (
+        ir.Load("r0", A("p"), PLAIN),
+        ir.Load("r1", R("r0"), PLAIN),
+        ir.Store(R("r0"), C(1), PLAIN),
+        ir.Load("r2", R("r0"), PLAIN),
+        ir.Store(ir.BinOp(ir.ArithOp.ADD, R("r0"), C(8)), C(2), PLAIN),
+        ir.Rmw(ir.RmwOp.SWP, "r3", R("r0"), C(3), None, True, False),
+        ir.Store(R("r0"), C(4), RELEASE),
+    )

@@ -137,7 +137,7 @@ def test_an_include_over_the_size_limit_is_refused(
 # --------------------------------------------------------------------------- errors
 
 ERRORS = [
-    ("x = 0\nthread P0 {\n  store x = 1\n", LitmusSyntaxError, 4, 1),
+    ("x = 0\nthread P0 {\n  store x = 1\n", LitmusSyntaxError, 2, 11),
     ("x = 0\nthread P0: store x =", LitmusSyntaxError, 2, 21),
     ("x = 0\nthread P0: store x\n", LitmusSyntaxError, 2, 19),
     ("x = 0\nthread P0: store x = 1 $\n", LitmusSyntaxError, 2, 24),
@@ -285,3 +285,77 @@ def test_name_and_doc() -> None:
     test = parse('# First line.\n// Second line.\n\ntest "MP+x"\nx = 0\nthread P0: isb\n')
     assert test.name == "MP+x" and test.doc == "First line.\nSecond line."
     assert parse("x = 0\nthread P0: isb\n", file="dir/MP+dmb.litmus").name == "MP+dmb"
+
+
+# --------------------------------------------------------------------------- unknown names
+
+ORDERING_LIST = "plain, acquire, acquire-pc, release, acq_rel"
+BARRIER_LIST = "none, dmb ish, dmb ishld, dmb ishst, isb"
+# Every "unknown name" error lists the valid names or suggests the closest (issue 20).
+UNKNOWN_NAMES = [
+    ("x = 0\nparam wmb = smp_wmb\nthread P0: fence<wmb>\n", UnknownNameError, 2, 13,
+     [BARRIER_LIST, ORDERING_LIST, "smp_wmb() is `dmb ishst`"]),
+    ("x = 0\nparam ord = acq\nthread P0: store<ord> x = 1\n", UnknownNameError, 2, 13,
+     [ORDERING_LIST, "did you mean 'acquire'?"]),
+    ("x = 0\nthread P0: store<acq> x = 1\n", UnknownNameError, 2, 17,
+     [ORDERING_LIST, "did you mean 'acquire'?"]),
+    ("x = 0\nthread P0: fence<wmb>\n", UnknownNameError, 2, 12, [BARRIER_LIST]),
+    ("x = 0\nparam b = none\nvariant v { b = smp_rmb }\nthread P0: fence<b>\n",
+     TypeMismatchError, 3, 13, [BARRIER_LIST, "smp_rmb() is `dmb ishld`"]),
+    ("x = 0\nparam o = plain\nvariant v { o = rel }\nthread P0: store<o> x = 1\n",
+     TypeMismatchError, 3, 13, [ORDERING_LIST, "did you mean 'release'?"]),
+    ("x = 0\nthread P0: stor x = 1\n", LitmusSyntaxError, 2, 19, ["did you mean 'store'?"]),
+    ("x = 0\nthread P0: r0 = lod x\n", LitmusSyntaxError, 2, 21, ["did you mean 'load'?"]),
+    ("x = 0\nthread P0: fetch_ad x, 1\n", LitmusSyntaxError, 2, 22,
+     ["did you mean 'fetch_add'?"]),
+    ("x = 0\nproc publish(e) { store e = 1 }\nthread P0: publsh x\n", UnknownNameError, 3, 12,
+     ["did you mean 'publish'?"]),
+    ("struct s { flags }\nstruct s g\nthread P0: store g.flag = 1\n", UndeclaredLocationError,
+     3, 18, ["did you mean 'g.flags'?"]),
+    ("x = 0\nthread P0: r0 = load x\nforbidden a: P1.r0 == 1\n", UndeclaredLocationError, 3, 14,
+     ["threads: P0"]),
+    ("x = 0\nthread P0: r0 = load x\nforbidden a: P0.r1 == 1\n", UnknownRegisterError, 3, 14,
+     ["it writes r0"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "line", "column", "hints"),
+    UNKNOWN_NAMES,
+    ids=[f"{e[1].__name__}-{i}" for i, e in enumerate(UNKNOWN_NAMES)],
+)
+def test_unknown_names_list_or_suggest_the_valid_ones(
+    text: str, error: type[LitmusError], line: int, column: int, hints: list[str]
+) -> None:
+    message = raises(error, text, line, column).message
+    for hint in hints:
+        assert hint in message, message
+
+
+# --------------------------------------------------------------------------- unclosed braces
+
+# A missing `}` is reported at the `{` it leaves open, not where the parser gives up.
+UNCLOSED = [
+    ("x = 0\nthread P0 {\n  store x = 1\nthread P1: store x = 2\n", 2, 11, "line 4"),
+    ("x = 0\nthread P0 {\n  store x = 1\n", 2, 11, "the file ends"),
+    ("x = 0\nthread P0 {\n  store x = 1\n\n# {\nforbidden a: x == 1\n", 2, 11, "line 6"),
+    ('x = 0\nthread P0 "{" { // {\n  store x = 1\nforbidden a: x == 1\n', 2, 15, "line 4"),
+    ("x = 0\nparam o = plain\nvariant a { o = acquire\nthread P0: store x = 1\n", 3, 11,
+     "line 4"),
+    ("x = 0\nthread P0 {\n  r0 = load x\n  if r0 { store x = 1 }\n  if r0 {\n"
+     "    store x = 2\n  }\nexpect: a reachable\n", 2, 11, "line 8"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "column", "why"), UNCLOSED)
+def test_an_unclosed_brace_is_reported_where_it_opened(
+    text: str, line: int, column: int, why: str
+) -> None:
+    error = raises(LitmusSyntaxError, text, line, column)
+    assert error.message.startswith("this '{' is never closed: ") and why in error.message
+    assert error.source_line == text.splitlines()[line - 1]
+    assert error.expected == ("'}'",)
+
+
+def test_a_syntax_error_inside_a_closed_block_stays_where_it_is() -> None:
+    raises(LitmusSyntaxError, "x = 0\nthread P0 {\n  store x =\n}\n", 3, 12)

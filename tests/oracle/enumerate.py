@@ -18,7 +18,7 @@ from ringlitmus.models.armv8 import ARMV8
 from ringlitmus.models.relations import Model
 from ringlitmus.outcomes import observed_terms
 from ringlitmus.semantics import EventStructure, build_event_structure
-from ringlitmus.symbolic import evaluate
+from ringlitmus.symbolic import apply_final, evaluate
 
 State = frozenset[tuple[str, int]]
 Final = Callable[[ir.Term], int]
@@ -110,6 +110,8 @@ def _final(
             return structure.bases[term.location]
         if isinstance(term, ir.FinalLocation):
             return memory[term.cell]
+        if isinstance(term, ir.FinalArithmetic):
+            return apply_final(term.op, final(term.left), final(term.right))
         assert isinstance(term, ir.FinalRegister)
         return registers.get((term.thread, term.register), 0)
 
