@@ -281,7 +281,11 @@ def _branch_on_zero(instruction: WrittenInstruction, op: ir.CmpOp) -> Translatio
 
 
 def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation:
-    """DMB/DSB with an option (`DMB ISH` or `DMB.ISH`); DSB orders no less than DMB here."""
+    """DMB/DSB with an option (`DMB ISH` or `DMB.ISH`).
+
+    A full or LD DSB orders what the same DMB does (herd's DSB-ob). DSB ST is refused: herd
+    orders a store before every later access after it, loads included, which no DMB does.
+    """
     if option is None:
         (word,) = checked_operands(
             instruction, "a barrier option (SY, ISH, LD, ST, ...)", WordOperand
@@ -293,6 +297,12 @@ def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation
     kind = _BARRIERS.get(option.upper())
     if kind is None:
         raise LitmusSyntaxError(f"unknown barrier option '{option}'", instruction.span)
+    if kind is ir.FenceKind.DMB_ST and instruction.mnemonic.upper().startswith("DSB"):
+        raise UnsupportedInstructionError(
+            f"'DSB {option}' is not supported: herd's DSB ST also orders a store before later "
+            "loads, which is not modelled (DMB ST and a full DSB are)",
+            instruction.span,
+        )
     return (ir.Fence(kind, instruction.span),)
 
 

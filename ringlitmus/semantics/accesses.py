@@ -286,13 +286,17 @@ class MemoryAccesses:
         pairing: list[tuple[int, Guard]] = []
         if instruction.exclusive:
             tags.add(Tag.EXCLUSIVE)
-            # A store-exclusive may fail for no visible reason; with no load-exclusive before
-            # it on this path it always fails.
+            # A store-exclusive may fail for no visible reason; with no load-exclusive of the
+            # same address before it on this path it always fails (herd7 without `-variant
+            # CU`: success at another address is constrained unpredictable).
             success: Guard = Choice(f"{self.thread.name}:{position}:succeeds")
             self.structure.choices.append(success.name)  # type: ignore[union-attr]
-            paired = disjoin(*(condition for _, condition in self.exclusive_load))
+            pairing = [
+                (load_id, conjoin(condition, self.same_address(load_id, address.value)))
+                for load_id, condition in self.exclusive_load
+            ]
+            paired = disjoin(*(condition for _, condition in pairing))
             guard = conjoin(self.guard, success, paired)
-            pairing = self.exclusive_load
             self.exclusive_load = []
             if instruction.status is not None:
                 # The status register carries no dependency (herd: [~range(lxsx)]; rf-reg).
@@ -310,6 +314,10 @@ class MemoryAccesses:
         self.remember_store(
             StoreRecord(write.id, union(address.deps, value.deps), union(address.pick, value.pick))
         )
+
+    def same_address(self, load_id: int, address: Value) -> Guard:
+        """Whether a load-exclusive read `address`: the store-exclusive's pairing condition."""
+        return cmp(CmpOp.EQ, self.structure.events[load_id].address, address)
 
     def rmw(self, position: int, instruction: ir.Rmw) -> None:
         span = instruction.span

@@ -351,6 +351,9 @@ BAD = {
     "unknown label": (one_thread("B nowhere"), UnknownNameError, 4, 2),
     "duplicate label": (one_thread("L0:", "L0:"), DuplicateNameError, 5, 2),
     "stack pointer": (one_thread("LDR W0,[SP]"), UnsupportedInstructionError, 4, 10),
+    # herd's DSB ST orders a store before later loads too: not a DMB ST (catalogue L041).
+    "DSB ST": (one_thread("DSB ST"), UnsupportedInstructionError, 4, 2),
+    "DSB.ISHST": (one_thread("DSB.ISHST"), UnsupportedInstructionError, 4, 2),
     "register out of range": (one_thread("LDR W0,[X31]"), UnknownRegisterError, 4, 10),
     "missing operand": (one_thread("LDR W0"), LitmusSyntaxError, 4, 2),
     "immediate address": (one_thread("LDR W0,#1"), LitmusSyntaxError, 4, 2),
