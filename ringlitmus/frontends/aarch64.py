@@ -14,7 +14,7 @@ from ringlitmus.errors import (
     UnknownRegisterError,
     UnsupportedInstructionError,
 )
-from ringlitmus.frontends.aarch64_instructions import translate_instruction
+from ringlitmus.frontends.aarch64_instructions import translate_instruction, writes_w_register
 from ringlitmus.frontends.aarch64_operands import (
     ImmediateOperand,
     MemoryOperand,
@@ -23,6 +23,7 @@ from ringlitmus.frontends.aarch64_operands import (
     WordOperand,
     WrittenInstruction,
 )
+from ringlitmus.frontends.aarch64_values import check_values
 from ringlitmus.frontends.build import (
     parse_integer,
     parse_text,
@@ -55,9 +56,18 @@ def looks_like_aarch64(text: str) -> bool:
 def parse_aarch64(text: str, file: str) -> ir.Test:
     """Parse herd AArch64 litmus `text` (read from `file`, used in spans) into an ir.Test."""
     tree = parse_text(_parser(), text, file, _WORDS)
-    parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.AARCH64, translate_instruction)
+    w_writes: list[Span | None] = []
+
+    def translate(instruction: WrittenInstruction) -> tuple[ir.Instruction, ...]:
+        if writes_w_register(instruction):
+            w_writes.append(instruction.span)
+        return translate_instruction(instruction)
+
+    parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.AARCH64, translate)
     aarch64 = _AArch64Transformer(file, parts, canonical_register)
-    return read_herd_test(text, tree, aarch64)
+    test = read_herd_test(text, tree, aarch64)
+    check_values(test, parts.register_types, w_writes)
+    return test
 
 
 @functools.cache
@@ -90,7 +100,10 @@ class _AArch64Transformer(HerdTransformer[WrittenInstruction]):
     def register(self, tokens: list[Token]) -> RegisterOperand:
         """`W0`, `X1`, `WZR`."""
         span = self._span(tokens[0])
-        return RegisterOperand(canonical_register(str(tokens[0]), span), span)
+        text = str(tokens[0])
+        return RegisterOperand(
+            canonical_register(text, span), span, not text.upper().startswith("W")
+        )
 
     def immediate(self, tokens: list[Token]) -> ImmediateOperand:
         """`#1`, `#-1`, `#0x10`."""

@@ -1,7 +1,8 @@
 """Translate one written AArch64 instruction (mnemonic and operands) into IR instructions.
 
-Byte and halfword accesses (LDRB, STRH, CASB, ...) are treated as accesses to the whole cell:
-litmus tests do not mix sizes on one location. LDP/STP access two consecutive cells.
+Every access carries its size: 8 and 16 bits for the B and H forms (LDRB, STRH, LDRSB), else
+the width of its register (W: 32, X: 64); semantics/sizes.py truncates and extends values as
+herd does and refuses mixed sizes. LDP/STP of X registers access two consecutive cells.
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ _CONDITIONS = {
 }
 _UNSIGNED_CONDITIONS = ("HI", "LO", "HS", "LS", "CS", "CC", "VS", "VC")
 FLAGS = "NZCV"
+# Register-writing mnemonics besides loads and arithmetic.
+_WRITING = ("MOV", "CSEL", "CSINC")
+# A mnemonic's size suffix: the access's width in bits.
+_SIZES = {"B": 8, "H": 16, "W": 32}
+# (width, sign-extend) of an access: width None is the register's (W: 32, X: 64).
+Size = tuple[int | None, bool]
 
 
 def _condition(instruction: WrittenInstruction, code: str) -> ir.Condition:
@@ -96,36 +103,57 @@ def _condition(instruction: WrittenInstruction, code: str) -> ir.Condition:
 # --------------------------------------------------------------------------- instruction kinds
 
 
-def _load(instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool) -> Translation:
-    """LDR, LDAR, LDAPR, LDXR, LDAXR."""
+def _load(
+    instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool, size: Size
+) -> Translation:
+    """LDR, LDAR, LDAPR, LDXR, LDAXR, with B/H/SB/SH/SW sizes."""
     (target,), address, before, after = memory_access(instruction, 1)
-    load = ir.Load(target.name, address, ordering, exclusive, instruction.span)
+    width, sign_extend = size
+    load = ir.Load(
+        target.name,
+        address,
+        ordering,
+        exclusive,
+        instruction.span,
+        width=width or target.width,
+        sign_extend=sign_extend,
+    )
     return (*before, load, *after)
 
 
-def _store(instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool) -> Translation:
+def _store(
+    instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool, size: Size
+) -> Translation:
     """STR, STLR; STXR/STLXR Ws, Wt, [Xn] write their success flag (0 = success) into Ws."""
     registers, address, before, after = memory_access(instruction, 2 if exclusive else 1)
     status = registers[0].name if exclusive else None
     value = value_of(registers[-1])
-    store = ir.Store(address, value, ordering, exclusive, status, instruction.span)
+    width = size[0] or registers[-1].width
+    store = ir.Store(address, value, ordering, exclusive, status, instruction.span, width)
     return (*before, store, *after)
 
 
 def _pair(instruction: WrittenInstruction, is_load: bool) -> Translation:
-    """LDP/STP: two accesses, to the address and to the next cell."""
+    """LDP/STP of X registers: two 64-bit accesses, to the address and to the next cell."""
     (first, second), address, before, after = memory_access(instruction, 2)
+    if not (first.wide and second.wide):
+        # Two words at one 64-bit location, or at x and x+4: mixed sizes (issue #24).
+        raise UnsupportedInstructionError(
+            f"'{instruction.mnemonic}' of W registers is not supported: it accesses two 32-bit "
+            "words of 8-byte cells, which needs herd's mixed-size model",
+            instruction.span,
+        )
     span = instruction.span
     addresses = (address, offset_address(address, ir.CELL_SIZE))
     accesses: Translation
     if is_load:
         accesses = tuple(
-            ir.Load(register.name, where, span=span)
+            ir.Load(register.name, where, span=span, width=64)
             for register, where in zip((first, second), addresses, strict=True)
         )
     else:
         accesses = tuple(
-            ir.Store(where, value_of(register), span=span)
+            ir.Store(where, value_of(register), span=span, width=64)
             for register, where in zip((first, second), addresses, strict=True)
         )
     return (*before, *accesses, *after)
@@ -150,7 +178,10 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
         assert isinstance(source, RegisterOperand) and isinstance(memory, MemoryOperand)
         address = _atomic_address(instruction, memory)
         op = _RMW_OPS[store_op]
-        return (ir.Rmw(op, None, address, value_of(source), release=release, span=span),)
+        rmw = ir.Rmw(
+            op, None, address, value_of(source), release=release, span=span, width=source.width
+        )
+        return (rmw,)
     usage = "register, register, [Xn]"
     first, second, memory = checked_operands(
         instruction, usage, RegisterOperand, RegisterOperand, MemoryOperand
@@ -170,6 +201,7 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
                 acquire=acquire and dest is not None,
                 release=release,
                 span=span,
+                width=second.width,
             ),
         )
     op = ir.RmwOp.SWP if swap_or_cas == "SWP" else _RMW_OPS[load_op]
@@ -182,6 +214,7 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
         acquire=acquire and dest is not None,
         release=release,
         span=span,
+        width=first.width,
     )
     return (rmw,)
 
@@ -346,18 +379,45 @@ _SIMPLE: dict[str, Callable[[WrittenInstruction], Translation]] = {
 }
 
 
-def _without_size(mnemonic: str) -> str:
-    """LDRB, STLRH, CASALB, ... without the B/H size suffix; other mnemonics unchanged."""
-    if mnemonic[-1:] in ("B", "H"):
+def _split_size(mnemonic: str) -> tuple[str, Size]:
+    """LDRB, STLRH, LDRSW, CASALB, ... without their size suffix, and the (width, sign-extend)
+    the suffix gives (None: the register's width); other mnemonics unchanged."""
+    suffix = mnemonic[-1:]
+    if mnemonic.startswith("LDRS") and suffix in _SIZES:
+        return "LDR", (_SIZES[suffix], True)
+    if suffix in ("B", "H"):
         shorter = mnemonic[:-1]
         if shorter in _LOADS or shorter in _STORES or _RMW.match(shorter):
-            return shorter
-    return mnemonic
+            return shorter, (_SIZES[suffix], False)
+    return mnemonic, (None, False)
+
+
+def writes_w_register(instruction: WrittenInstruction) -> bool:
+    """Whether the instruction writes a W register (herd zero-extends it into the X one)."""
+    mnemonic, _ = _split_size(instruction.mnemonic.upper())
+    match = _RMW.match(mnemonic)
+    if match and match.group(1) == "CAS":
+        index = 0  # CAS Ws, Wt, [Xn]: Ws receives the old value
+    elif match and match.group(3) is None:
+        index = 1  # SWP and LD<op> Rs, Rt, [Xn]: Rt receives it
+    elif mnemonic in _LOADS or mnemonic in _ARITHMETIC or mnemonic in _WRITING:
+        index = 0
+    else:
+        return False  # stores (a store-exclusive's status is 0 or 1), CMP, branches
+    operands = instruction.operands
+    if len(operands) <= index:
+        return False
+    destination = operands[index]
+    return (
+        isinstance(destination, RegisterOperand)
+        and not destination.wide
+        and destination.name is not None
+    )
 
 
 def translate_instruction(instruction: WrittenInstruction) -> Translation:
     """The IR instructions for one AArch64 instruction (several for LDP/STP and writeback)."""
-    mnemonic = _without_size(instruction.mnemonic.upper())
+    mnemonic, size = _split_size(instruction.mnemonic.upper())
     base, dot, suffix = mnemonic.partition(".")
     if base == "B" and dot:
         return _branch(instruction, suffix)
@@ -368,12 +428,17 @@ def translate_instruction(instruction: WrittenInstruction) -> Translation:
     if mnemonic in _SIMPLE:
         return _SIMPLE[mnemonic](instruction)
     if mnemonic in _LOADS:
-        return _load(instruction, *_LOADS[mnemonic])
+        return _load(instruction, *_LOADS[mnemonic], size)
     if mnemonic in _STORES:
-        return _store(instruction, *_STORES[mnemonic])
+        return _store(instruction, *_STORES[mnemonic], size)
     if mnemonic in _ARITHMETIC:
         return _arithmetic(instruction, _ARITHMETIC[mnemonic])
     match = _RMW.match(mnemonic)
     if match:
+        if size[0] is not None:
+            raise UnsupportedInstructionError(
+                f"'{instruction.mnemonic}': byte and halfword atomics are not supported",
+                instruction.span,
+            )
         return _rmw(instruction, match)
     raise _unsupported(instruction)

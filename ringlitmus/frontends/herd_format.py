@@ -37,7 +37,14 @@ from ringlitmus.frontends.build import (
     transform_tree,
 )
 from ringlitmus.frontends.conditions import TermSide, WrittenTerm, merge_condition_callbacks
-from ringlitmus.frontends.herd_types import AddressOf, HerdType, check_declaration, split_type
+from ringlitmus.frontends.herd_types import (
+    AddressOf,
+    HerdType,
+    check_declaration,
+    location_type,
+    read_at_type,
+    split_type,
+)
 
 Written = TypeVar("Written")
 
@@ -85,6 +92,8 @@ class HerdParts(Generic[Written]):
     metadata: list[tuple[str, str, Span | None]] = field(default_factory=list)
     locations: LocationTable = field(default_factory=LocationTable)
     registers: list[tuple[int, str, ir.Expr, Span | None]] = field(default_factory=list)
+    # The declared (width, signed) of typed registers (`int64_t 0:X1`), by (thread, register).
+    register_types: dict[tuple[int, str], tuple[int, bool]] = field(default_factory=dict)
     threads: list[tuple[str, Span | None]] = field(default_factory=list)
     rows: list[tuple[tuple[tuple[ir.Label | Written, ...], ...], Span | None]] = field(
         default_factory=list
@@ -175,7 +184,8 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
         name, value = str(rest[0]), rest[1] if len(rest) > 1 else None
         span = self._span(meta)
         initial = self._initial(herd_type, value, name, False, span)
-        self._parts.locations.declare(name, initial, span)
+        declared = location_type(herd_type, self._parts.format)
+        self._parts.locations.declare(name, initial, span, declared)
 
     @v_args(meta=True)
     def init_register(self, meta: Meta, children: list[InitPart]) -> None:
@@ -193,6 +203,9 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
             self._parts.locations.mention(value.location, span)
         index = parse_integer(str(thread), span)
         self._parts.registers.append((index, name, value, span))
+        declared = location_type(herd_type, self._parts.format)
+        if declared is not None:
+            self._parts.register_types[(index, name)] = declared
 
     def _initial(
         self,
@@ -217,6 +230,8 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
         shown = initial.value if isinstance(initial, ir.Const) else initial.location
         written = name if value is None else f"{name}={shown}"
         written = f"{herd_type} {written}" if herd_type else written
+        if not register and self._parts.format is ir.Format.AARCH64:
+            return read_at_type(herd_type, initial, self._parts.format)
         check_declaration(herd_type, initial, register, self._parts.format, written, span)
         return initial
 

@@ -1,0 +1,213 @@
+"""Refuse AArch64 tests whose values could leave the range where herd7's values and ours agree.
+
+herd7 computes as the hardware does: 64-bit registers, a W register's write zero-extended
+(`MOV W0,#-1` leaves 0xFFFFFFFF in X0), and it shows and compares a final register at its
+declared type, `int` (32 bits, signed) by default. Here values are unbounded integers and W
+and X are one register, holding the register read as a signed number at the width it was
+written at. The two agree while every value v has |v| < 2^31 and no negative value written
+to a W register is read at 64 bits. So a test is read only when:
+
+* C * 2^k < 2^31, where C bounds every number the test writes (initial values, immediates, what
+  a narrow load can read) and k counts the arithmetic instructions: with no loops, each value
+  is made by at most k of them, each at most doubling its inputs. When no value may be negative
+  and no W register is written, 2^32 will do: each value is then herd's register itself, and
+  two values below 2^32 also differ in the 32 bits at which herd compares an `int` register
+  (herd shows 2147483656 as -2147483640, `--format herd` here as 2147483656);
+* when a value may be negative (a negative number, a difference of two different registers, a
+  sign-extending load, a negative initial value), no instruction writes a W register and no
+  register shown in the final state is declared unsigned; a location starting negative is
+  declared 64 bits wide (herd keeps only its type's bits, which a wider load zero-extends);
+* final conditions compare with numbers in range, and a register they show is not declared
+  narrower than 32 bits (herd shows its low bits).
+
+Narrow memory (an `int8_t` location, an `STRB` of 257) is exact: see semantics/sizes.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ringlitmus import ir
+from ringlitmus.errors import Span, UnsupportedInstructionError
+
+LIMIT = 1 << 31
+WIDE_LIMIT = 1 << 32
+_GROWING = (ir.ArithOp.ADD, ir.ArithOp.SUB, ir.ArithOp.MUL, ir.ArithOp.OR, ir.ArithOp.XOR)
+_GROWING_RMW = (ir.RmwOp.ADD, ir.RmwOp.SET, ir.RmwOp.EOR)
+RegisterTypes = dict[tuple[int, str], tuple[int, bool]]
+
+
+def check_values(test: ir.Test, register_types: RegisterTypes, w_writes: list[Span | None]) -> None:
+    """Refuse `test` unless its values stay where herd7's and ours agree (the module's rules).
+
+    `register_types` gives the declared (width, signed) of typed registers by (thread,
+    register); `w_writes` where instructions write W registers.
+    """
+    shown = _shown_registers(test)
+    for key, (width, _) in register_types.items():
+        if key in shown and width < 32:
+            raise _refuse(
+                f"'{key[0]}:{key[1]}' is declared {width} bits wide; herd7 shows its low bits",
+                None,
+            )
+    types: dict[str, tuple[int, bool]] = {}
+    limit = WIDE_LIMIT
+    for variant in test.variants:
+        bound, arithmetic, negative = _check_program(variant.program)
+        # Without W writes and negative values, every value is herd's register itself, and
+        # two values below 2^32 differ in the 32 bits herd compares an `int` register on.
+        limit = min(limit, LIMIT if negative or w_writes else WIDE_LIMIT)
+        if bound << arithmetic >= limit:
+            raise _refuse(
+                f"values may reach {bound} * 2^{arithmetic} (numbers up to {bound}, "
+                f"{arithmetic} arithmetic instructions), past {limit - 1}",
+                None,
+            )
+        if negative is not None and w_writes:
+            raise _refuse(f"{negative}, and a W register is written", w_writes[0])
+        unsigned = [
+            key for key, (_, signed) in register_types.items() if key in shown and not signed
+        ]
+        if negative is not None and unsigned:
+            raise _refuse(f"{negative}, and a register shown is declared unsigned", None)
+        for location in variant.program.locations:
+            if location.width is not None:
+                types[location.name] = (location.width, location.signed)
+    for outcome in test.outcomes:
+        _check_condition(outcome.condition, types, limit, outcome.span)
+    if test.filter is not None:
+        _check_condition(test.filter, types, limit, None)
+
+
+def _shown_registers(test: ir.Test) -> set[tuple[int, str]]:
+    """The (thread, register) pairs the final conditions and `locations` show."""
+    terms = [*test.observed]
+    for outcome in test.outcomes:
+        terms += ir.condition_terms(outcome.condition)
+    if test.filter is not None:
+        terms += ir.condition_terms(test.filter)
+    return {
+        (int(term.thread.removeprefix("P")), term.register)
+        for term in terms
+        if isinstance(term, ir.FinalRegister) and term.thread.removeprefix("P").isdigit()
+    }
+
+
+def _check_program(program: ir.Program) -> tuple[int, int, str | None]:
+    """The largest number, the arithmetic instructions, and why a value may be negative
+    (None: none may be)."""
+    bound, arithmetic = 1, 0
+    negative: str | None = None
+    for location in program.locations:
+        for initial in location.initial:
+            if isinstance(initial, ir.Const):
+                bound = max(bound, abs(initial.value))
+                if initial.value < 0 and location.width != 64:
+                    # herd keeps its type's bits: a wider load reads them zero-extended.
+                    raise _refuse(
+                        f"'{location.name}' starts negative and is not declared 64 bits wide",
+                        location.span,
+                    )
+                if initial.value < 0:
+                    negative = f"'{location.name}' starts negative"
+    for thread in program.threads:
+        for name, initial in thread.registers:
+            if isinstance(initial, ir.Const):
+                bound = max(bound, abs(initial.value))
+                if initial.value < 0:
+                    negative = f"'{thread.name}:{name}' starts negative"
+        for instruction in thread.instructions:
+            for value in _values(instruction):
+                bound = max(bound, _constant_bound(value))
+                arithmetic += _growing(value)
+                negative = negative or _negative(value)
+            if isinstance(instruction, ir.Rmw) and instruction.op in _GROWING_RMW:
+                arithmetic += 1
+            if isinstance(instruction, ir.Load) and instruction.width is not None:
+                if instruction.width < 32:
+                    bound = max(bound, (1 << instruction.width) - 1)
+                if instruction.sign_extend:
+                    negative = negative or "a sign-extending load may give a negative value"
+    return bound, arithmetic, negative
+
+
+def _values(instruction: ir.Instruction) -> Iterator[ir.Expr]:
+    """The expressions whose values an instruction writes to a register or memory (not the
+    addresses it accesses; not the flags CMP sets, a difference compared only with 0)."""
+    if isinstance(instruction, ir.Assign) and instruction.dest != "NZCV":
+        yield instruction.value
+    elif isinstance(instruction, ir.Assign):
+        assert isinstance(instruction.value, ir.BinOp)
+        yield instruction.value.left
+        yield instruction.value.right
+    elif isinstance(instruction, ir.Select):
+        yield instruction.if_true
+        yield instruction.if_false
+    elif isinstance(instruction, ir.Store):
+        yield instruction.value
+    elif isinstance(instruction, ir.Rmw):
+        yield instruction.operand
+        if instruction.expected is not None:
+            yield instruction.expected
+
+
+def _constant_bound(value: ir.Expr) -> int:
+    """The largest magnitude of a number in `value`."""
+    if isinstance(value, ir.Const):
+        return abs(value.value)
+    if isinstance(value, ir.BinOp):
+        return max(_constant_bound(value.left), _constant_bound(value.right))
+    return 0
+
+
+def _negative(value: ir.Expr) -> str | None:
+    """Why `value` may be negative, when a number or a difference in it makes it so."""
+    if isinstance(value, ir.Const) and value.value < 0:
+        return f"the negative value {value.value}"
+    if isinstance(value, ir.BinOp):
+        if value.op is ir.ArithOp.SUB and value.left != value.right:
+            return "a subtraction may give a negative value"
+        return _negative(value.left) or _negative(value.right)
+    return None
+
+
+def _growing(value: ir.Expr) -> int:
+    """How many operations in `value` may double it (x - x and x ^ x are 0)."""
+    if not isinstance(value, ir.BinOp):
+        return 0
+    zero = value.left == value.right and value.op in (ir.ArithOp.SUB, ir.ArithOp.XOR)
+    own = 1 if value.op in _GROWING and not zero else 0
+    return own + _growing(value.left) + _growing(value.right)
+
+
+def _check_condition(
+    condition: ir.Condition, types: dict[str, tuple[int, bool]], limit: int, span: Span | None
+) -> None:
+    """Refuse a number herd7 would read at a narrower type than it is written."""
+    if isinstance(condition, ir.BoolOp):
+        for operand in condition.operands:
+            _check_condition(operand, types, limit, span)
+    if not isinstance(condition, ir.Compare):
+        return
+    low, high = -LIMIT, limit - 1
+    for side in (condition.left, condition.right):
+        if isinstance(side, ir.FinalLocation) and side.cell in types:
+            width, signed = types[side.cell]
+            low, high = (
+                (-(1 << (width - 1)), (1 << (width - 1)) - 1) if signed else (0, (1 << width) - 1)
+            )
+    for side in (condition.left, condition.right):
+        if isinstance(side, ir.Const) and not low <= side.value <= high:
+            raise _refuse(
+                f"the condition's value {side.value} is outside {low}..{high}; herd7 reads "
+                "it at the type of what it is compared with",
+                span,
+            )
+
+
+def _refuse(reason: str, span: Span | None) -> UnsupportedInstructionError:
+    return UnsupportedInstructionError(
+        f"{reason}: not supported, herd7's values are 64-bit, W writes zero-extend and "
+        "registers show at their type, where ours are unbounded integers (issue #24)",
+        span,
+    )
