@@ -10,11 +10,17 @@ from lark.tree import Meta
 
 from ringlitmus import ir
 from ringlitmus.errors import (
+    LitmusError,
     Span,
     UnknownRegisterError,
     UnsupportedInstructionError,
 )
-from ringlitmus.frontends.aarch64_instructions import translate_instruction, writes_w_register
+from ringlitmus.frontends.aarch64_instructions import translate_instruction
+from ringlitmus.frontends.aarch64_mnemonics import (
+    reads_w_register,
+    unsigned_condition,
+    writes_w_register,
+)
 from ringlitmus.frontends.aarch64_operands import (
     ImmediateOperand,
     MemoryOperand,
@@ -23,8 +29,9 @@ from ringlitmus.frontends.aarch64_operands import (
     WordOperand,
     WrittenInstruction,
 )
-from ringlitmus.frontends.aarch64_values import check_values
+from ringlitmus.frontends.aarch64_values import RegisterUses, check_values
 from ringlitmus.frontends.build import (
+    add_source_line,
     parse_integer,
     parse_text,
 )
@@ -56,17 +63,25 @@ def looks_like_aarch64(text: str) -> bool:
 def parse_aarch64(text: str, file: str) -> ir.Test:
     """Parse herd AArch64 litmus `text` (read from `file`, used in spans) into an ir.Test."""
     tree = parse_text(_parser(), text, file, _WORDS)
-    w_writes: list[Span | None] = []
+    uses = RegisterUses()
 
     def translate(instruction: WrittenInstruction) -> tuple[ir.Instruction, ...]:
-        if writes_w_register(instruction):
-            w_writes.append(instruction.span)
+        for used, where in (
+            (writes_w_register, uses.w_writes),
+            (reads_w_register, uses.w_reads),
+            (unsigned_condition, uses.unsigned),
+        ):
+            if used(instruction):
+                where.append(instruction.span)
         return translate_instruction(instruction)
 
     parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.AARCH64, translate)
     aarch64 = _AArch64Transformer(file, parts, canonical_register)
     test = read_herd_test(text, tree, aarch64)
-    check_values(test, parts.register_types, w_writes)
+    try:
+        check_values(test, parts.register_types, uses)
+    except LitmusError as error:
+        raise add_source_line(error, text) from None
     return test
 
 

@@ -12,6 +12,19 @@ from collections.abc import Callable
 
 from ringlitmus import ir
 from ringlitmus.errors import LitmusSyntaxError, UnsupportedInstructionError
+from ringlitmus.frontends.aarch64_mnemonics import (
+    ARITHMETIC,
+    BARRIERS,
+    CONDITIONS,
+    FLAGS,
+    LOADS,
+    RMW,
+    RMW_OPS,
+    STORES,
+    UNSIGNED_CONDITIONS,
+    Size,
+    split_size,
+)
 from ringlitmus.frontends.aarch64_operands import (
     ImmediateOperand,
     MemoryOperand,
@@ -28,75 +41,18 @@ from ringlitmus.frontends.aarch64_operands import (
     value_of,
 )
 
-# --------------------------------------------------------------------------- mnemonic tables
-
-_LOADS = {
-    "LDR": (ir.Ordering.PLAIN, False),
-    "LDAR": (ir.Ordering.ACQUIRE, False),
-    "LDAPR": (ir.Ordering.ACQUIRE_PC, False),
-    "LDXR": (ir.Ordering.PLAIN, True),
-    "LDAXR": (ir.Ordering.ACQUIRE, True),
-}
-_STORES = {
-    "STR": (ir.Ordering.PLAIN, False),
-    "STLR": (ir.Ordering.RELEASE, False),
-    "STXR": (ir.Ordering.PLAIN, True),
-    "STLXR": (ir.Ordering.RELEASE, True),
-}
-_ARITHMETIC = {
-    "ADD": ir.ArithOp.ADD,
-    "SUB": ir.ArithOp.SUB,
-    "AND": ir.ArithOp.AND,
-    "ORR": ir.ArithOp.OR,
-    "EOR": ir.ArithOp.XOR,
-}
-_RMW_OPS = {
-    "ADD": ir.RmwOp.ADD,
-    "CLR": ir.RmwOp.CLR,
-    "EOR": ir.RmwOp.EOR,
-    "SET": ir.RmwOp.SET,
-}
-_RMW = re.compile(r"^(?:(CAS|SWP)|LD(ADD|CLR|EOR|SET)|ST(ADD|CLR|EOR|SET))(A|L|AL)?$")
-_BARRIERS = {
-    **dict.fromkeys(("SY", "ISH", "OSH", "NSH"), ir.FenceKind.DMB_FULL),
-    **dict.fromkeys(("LD", "ISHLD", "OSHLD", "NSHLD"), ir.FenceKind.DMB_LD),
-    **dict.fromkeys(("ST", "ISHST", "OSHST", "NSHST"), ir.FenceKind.DMB_ST),
-}
-# NZCV holds `a - b` of the last CMP; with unbounded integers there is no overflow, so the
-# signed conditions (and MI/PL, the sign of the result) are comparisons of NZCV with 0.
-_CONDITIONS = {
-    "EQ": ir.CmpOp.EQ,
-    "NE": ir.CmpOp.NE,
-    "GE": ir.CmpOp.GE,
-    "LT": ir.CmpOp.LT,
-    "GT": ir.CmpOp.GT,
-    "LE": ir.CmpOp.LE,
-    "MI": ir.CmpOp.LT,
-    "PL": ir.CmpOp.GE,
-}
-_UNSIGNED_CONDITIONS = ("HI", "LO", "HS", "LS", "CS", "CC", "VS", "VC")
-FLAGS = "NZCV"
-# Register-writing mnemonics besides loads and arithmetic.
-_WRITING = ("MOV", "CSEL", "CSINC")
-# A mnemonic's size suffix: the access's width in bits.
-_SIZES = {"B": 8, "H": 16, "W": 32}
-# (width, sign-extend) of an access: width None is the register's (W: 32, X: 64).
-Size = tuple[int | None, bool]
-
 
 def _condition(instruction: WrittenInstruction, code: str) -> ir.Condition:
     """A condition code as a comparison of the flags register with 0."""
     code = code.upper()
-    if code in _CONDITIONS:
-        return ir.Compare(_CONDITIONS[code], ir.Reg(FLAGS), ir.Const(0))
+    if code in CONDITIONS:
+        return ir.Compare(CONDITIONS[code], ir.Reg(FLAGS), ir.Const(0))
     if code == "AL":
         return ir.Truth(True)
-    if code in _UNSIGNED_CONDITIONS:
-        raise UnsupportedInstructionError(
-            f"condition '{code}' is not supported (unsigned and overflow conditions: "
-            f"{', '.join(_UNSIGNED_CONDITIONS)})",
-            instruction.span,
-        )
+    if code in UNSIGNED_CONDITIONS:
+        # Exact only on operands that are never negative and never overflow, which
+        # aarch64_values.py makes sure of for every test using them.
+        return UNSIGNED_CONDITIONS[code]
     raise LitmusSyntaxError(f"unknown condition code '{code}'", instruction.span)
 
 
@@ -177,7 +133,7 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
         )
         assert isinstance(source, RegisterOperand) and isinstance(memory, MemoryOperand)
         address = _atomic_address(instruction, memory)
-        op = _RMW_OPS[store_op]
+        op = RMW_OPS[store_op]
         rmw = ir.Rmw(
             op, None, address, value_of(source), release=release, span=span, width=source.width
         )
@@ -204,7 +160,7 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
                 width=second.width,
             ),
         )
-    op = ir.RmwOp.SWP if swap_or_cas == "SWP" else _RMW_OPS[load_op]
+    op = ir.RmwOp.SWP if swap_or_cas == "SWP" else RMW_OPS[load_op]
     dest = second.name
     rmw = ir.Rmw(
         op,
@@ -327,7 +283,7 @@ def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation
         option = word.word
     elif instruction.operands:
         raise operand_error(instruction, "no operands")
-    kind = _BARRIERS.get(option.upper())
+    kind = BARRIERS.get(option.upper())
     if kind is None:
         raise LitmusSyntaxError(f"unknown barrier option '{option}'", instruction.span)
     if kind is ir.FenceKind.DMB_ST and instruction.mnemonic.upper().startswith("DSB"):
@@ -379,45 +335,9 @@ _SIMPLE: dict[str, Callable[[WrittenInstruction], Translation]] = {
 }
 
 
-def _split_size(mnemonic: str) -> tuple[str, Size]:
-    """LDRB, STLRH, LDRSW, CASALB, ... without their size suffix, and the (width, sign-extend)
-    the suffix gives (None: the register's width); other mnemonics unchanged."""
-    suffix = mnemonic[-1:]
-    if mnemonic.startswith("LDRS") and suffix in _SIZES:
-        return "LDR", (_SIZES[suffix], True)
-    if suffix in ("B", "H"):
-        shorter = mnemonic[:-1]
-        if shorter in _LOADS or shorter in _STORES or _RMW.match(shorter):
-            return shorter, (_SIZES[suffix], False)
-    return mnemonic, (None, False)
-
-
-def writes_w_register(instruction: WrittenInstruction) -> bool:
-    """Whether the instruction writes a W register (herd zero-extends it into the X one)."""
-    mnemonic, _ = _split_size(instruction.mnemonic.upper())
-    match = _RMW.match(mnemonic)
-    if match and match.group(1) == "CAS":
-        index = 0  # CAS Ws, Wt, [Xn]: Ws receives the old value
-    elif match and match.group(3) is None:
-        index = 1  # SWP and LD<op> Rs, Rt, [Xn]: Rt receives it
-    elif mnemonic in _LOADS or mnemonic in _ARITHMETIC or mnemonic in _WRITING:
-        index = 0
-    else:
-        return False  # stores (a store-exclusive's status is 0 or 1), CMP, branches
-    operands = instruction.operands
-    if len(operands) <= index:
-        return False
-    destination = operands[index]
-    return (
-        isinstance(destination, RegisterOperand)
-        and not destination.wide
-        and destination.name is not None
-    )
-
-
 def translate_instruction(instruction: WrittenInstruction) -> Translation:
     """The IR instructions for one AArch64 instruction (several for LDP/STP and writeback)."""
-    mnemonic, size = _split_size(instruction.mnemonic.upper())
+    mnemonic, size = split_size(instruction.mnemonic.upper())
     base, dot, suffix = mnemonic.partition(".")
     if base == "B" and dot:
         return _branch(instruction, suffix)
@@ -427,13 +347,13 @@ def translate_instruction(instruction: WrittenInstruction) -> Translation:
         raise _unsupported(instruction)
     if mnemonic in _SIMPLE:
         return _SIMPLE[mnemonic](instruction)
-    if mnemonic in _LOADS:
-        return _load(instruction, *_LOADS[mnemonic], size)
-    if mnemonic in _STORES:
-        return _store(instruction, *_STORES[mnemonic], size)
-    if mnemonic in _ARITHMETIC:
-        return _arithmetic(instruction, _ARITHMETIC[mnemonic])
-    match = _RMW.match(mnemonic)
+    if mnemonic in LOADS:
+        return _load(instruction, *LOADS[mnemonic], size)
+    if mnemonic in STORES:
+        return _store(instruction, *STORES[mnemonic], size)
+    if mnemonic in ARITHMETIC:
+        return _arithmetic(instruction, ARITHMETIC[mnemonic])
+    match = RMW.match(mnemonic)
     if match:
         if size[0] is not None:
             raise UnsupportedInstructionError(

@@ -10,11 +10,13 @@ to a W register is read at 64 bits. So a test is read only when:
 * C * 2^k < 2^31, where C bounds every number the test writes (initial values, immediates, what
   a narrow load can read) and k counts the arithmetic instructions: with no loops, each value
   is made by at most k of them, each at most doubling its inputs. When no value may be negative
-  and no W register is written, 2^32 will do: each value is then herd's register itself, and
-  two values below 2^32 also differ in the 32 bits at which herd compares an `int` register
-  (herd shows 2147483656 as -2147483640, `--format herd` here as 2147483656);
+  and no W register is written or read (but as a store's data), 2^32 will do: each value is
+  then herd's register itself, and two values below 2^32 also differ in the 32 bits at which
+  herd compares an `int` register (herd shows 2147483656 as -2147483640, `--format herd` here
+  as 2147483656);
 * when a value may be negative (a negative number, a difference of two different registers, a
-  sign-extending load, a negative initial value), no instruction writes a W register and no
+  sign-extending load, a negative initial value), no instruction writes a W register or tests
+  an unsigned or overflow condition (HI, LO, VS, ...: the signed order otherwise), and no
   register shown in the final state is declared unsigned; a location starting negative is
   declared 64 bits wide (herd keeps only its type's bits, which a wider load zero-extends);
 * final conditions compare with numbers in range, and a register they show is not declared
@@ -26,6 +28,7 @@ Narrow memory (an `int8_t` location, an `STRB` of 257) is exact: see semantics/s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from ringlitmus import ir
 from ringlitmus.errors import Span, UnsupportedInstructionError
@@ -37,12 +40,23 @@ _GROWING_RMW = (ir.RmwOp.ADD, ir.RmwOp.SET, ir.RmwOp.EOR)
 RegisterTypes = dict[tuple[int, str], tuple[int, bool]]
 
 
-def check_values(test: ir.Test, register_types: RegisterTypes, w_writes: list[Span | None]) -> None:
+@dataclass
+class RegisterUses:
+    """Where a test's instructions write W registers, read them (but as a store's data), and
+    test unsigned or overflow conditions."""
+
+    w_writes: list[Span | None] = field(default_factory=list)
+    w_reads: list[Span | None] = field(default_factory=list)
+    unsigned: list[Span | None] = field(default_factory=list)
+
+
+def check_values(test: ir.Test, register_types: RegisterTypes, uses: RegisterUses) -> None:
     """Refuse `test` unless its values stay where herd7's and ours agree (the module's rules).
 
     `register_types` gives the declared (width, signed) of typed registers by (thread,
-    register); `w_writes` where instructions write W registers.
+    register).
     """
+    w_writes = uses.w_writes
     shown = _shown_registers(test)
     for key, (width, _) in register_types.items():
         if key in shown and width < 32:
@@ -56,7 +70,7 @@ def check_values(test: ir.Test, register_types: RegisterTypes, w_writes: list[Sp
         bound, arithmetic, negative = _check_program(variant.program)
         # Without W writes and negative values, every value is herd's register itself, and
         # two values below 2^32 differ in the 32 bits herd compares an `int` register on.
-        limit = min(limit, LIMIT if negative or w_writes else WIDE_LIMIT)
+        limit = min(limit, LIMIT if negative or w_writes or uses.w_reads else WIDE_LIMIT)
         if bound << arithmetic >= limit:
             raise _refuse(
                 f"values may reach {bound} * 2^{arithmetic} (numbers up to {bound}, "
@@ -65,6 +79,8 @@ def check_values(test: ir.Test, register_types: RegisterTypes, w_writes: list[Sp
             )
         if negative is not None and w_writes:
             raise _refuse(f"{negative}, and a W register is written", w_writes[0])
+        if negative is not None and uses.unsigned:
+            raise _refuse(f"{negative}, and an unsigned condition is tested", uses.unsigned[0])
         unsigned = [
             key for key, (_, signed) in register_types.items() if key in shown and not signed
         ]

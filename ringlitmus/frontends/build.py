@@ -249,6 +249,7 @@ class LocationTable:
         self._initial: dict[str, ir.Expr | None] = {}
         self._spans: dict[str, Span | None] = {}
         self._types: dict[str, tuple[int, bool]] = {}
+        self._arrays: dict[str, tuple[ir.Expr, ...]] = {}
 
     def mention(self, name: str, span: Span | None) -> None:
         """Record a use of `name`; its initial value stays 0 unless declared."""
@@ -273,6 +274,24 @@ class LocationTable:
         if isinstance(initial, ir.Address):
             self.mention(initial.location, span)
 
+    def declare_array(
+        self,
+        name: str,
+        initial: tuple[ir.Expr, ...],
+        span: Span | None,
+        herd_type: tuple[int, bool] | None = None,
+    ) -> None:
+        """Declare the array `name` with one initial value per cell."""
+        self.declare(name, initial[0], span, herd_type)
+        self._arrays[name] = initial
+        for value in initial:
+            if isinstance(value, ir.Address):
+                self.mention(value.location, span)
+
+    def is_array(self, name: str) -> bool:
+        """Whether `name` was declared an array."""
+        return name in self._arrays
+
     def require(self, name: str, span: Span | None) -> None:
         """Raise UndeclaredLocationError unless `name` was mentioned or declared."""
         if name not in self._initial:
@@ -283,7 +302,8 @@ class LocationTable:
         return tuple(
             ir.LocationDecl(
                 name,
-                (ir.Const(0) if initial is None else initial,),
+                self._arrays.get(name) or (ir.Const(0) if initial is None else initial,),
+                is_array=name in self._arrays,
                 span=self._spans[name],
                 width=self._types[name][0] if name in self._types else None,
                 signed=self._types[name][1] if name in self._types else True,

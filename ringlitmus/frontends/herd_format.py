@@ -26,6 +26,7 @@ from ringlitmus.errors import (
     Span,
     UnknownNameError,
     UnknownRegisterError,
+    UnsupportedInstructionError,
 )
 from ringlitmus.frontends.build import (
     LocationTable,
@@ -46,6 +47,9 @@ from ringlitmus.frontends.herd_types import (
     split_type,
 )
 
+# The most cells an init-section array may have: past that, a typo (`x[100000]`) would make
+# every execution carry cells no test needs.
+_MAX_ARRAY = 1024
 Written = TypeVar("Written")
 
 # Readable names of common.lark's herd terminals, for "expected ..." in syntax errors.
@@ -148,6 +152,13 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
             thread = f"P{term.thread}"
             parts.final_threads.append((thread, term.span))
             return ir.FinalRegister(thread, register)
+        if (
+            len(term.path) == 2
+            and isinstance(term.path[0], str)
+            and isinstance(term.path[1], int)
+            and parts.locations.is_array(term.path[0])
+        ):
+            return ir.FinalLocation(f"{term.path[0]}[{term.path[1]}]")  # an array's cell
         if len(term.path) != 1 or not isinstance(term.path[0], str):
             raise LitmusSyntaxError(
                 f"'{term.text}' is not a herd location (write `x` or `[x]`)", term.span
@@ -234,6 +245,37 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
             return read_at_type(herd_type, initial, self._parts.format)
         check_declaration(herd_type, initial, register, self._parts.format, written, span)
         return initial
+
+    @v_args(meta=True)
+    def init_array(self, meta: Meta, children: list[InitPart]) -> None:
+        """`int64_t t[2];`, `int64_t t[2]={1,2};`: cells t[0], t[1], 8 bytes apart."""
+        herd_type, rest = split_type(children)
+        assert herd_type is not None
+        name, size, values = str(rest[0]), rest[1], rest[2:]
+        span = self._span(meta)
+        assert isinstance(size, Token)
+        count = parse_integer(str(size), span)
+        declared = location_type(herd_type, self._parts.format)
+        if self._parts.format is not ir.Format.AARCH64 or declared is None or declared[0] != 64:
+            raise UnsupportedInstructionError(
+                f"the array '{name}' of {herd_type} is not supported: only AArch64 arrays of "
+                "64-bit elements are (cells are 8 bytes apart here)",
+                span,
+            )
+        if (values and len(values) != count) or not 0 < count <= _MAX_ARRAY:
+            raise UnsupportedInstructionError(
+                f"the array '{name}[{count}]' needs 1 to {_MAX_ARRAY} cells, each given a "
+                "value or none",
+                span,
+            )
+        initial = (
+            tuple(
+                self._initial(herd_type, value, f"{name}[{index}]", False, span)
+                for index, value in enumerate(values)
+            )
+            or (ir.Const(0),) * count
+        )
+        self._parts.locations.declare_array(name, initial, span, declared)
 
     def init_type(self, tokens: list[Token]) -> HerdType:
         """`int64_t`, `int *` before a declared name."""

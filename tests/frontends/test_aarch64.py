@@ -146,6 +146,13 @@ MAPPING = {
     "CSEL W2,W3,W4,MI": (
         ir.Select("X2", ir.Compare(ir.CmpOp.LT, R("NZCV"), C(0)), R("X3"), R("X4")),
     ),
+    "CSEL W2,W3,W4,HI": (
+        ir.Select("X2", ir.Compare(ir.CmpOp.GT, R("NZCV"), C(0)), R("X3"), R("X4")),
+    ),
+    "CSEL W2,W3,W4,CC": (
+        ir.Select("X2", ir.Compare(ir.CmpOp.LT, R("NZCV"), C(0)), R("X3"), R("X4")),
+    ),
+    "CSEL W2,W3,W4,VS": (ir.Select("X2", ir.Truth(False), R("X3"), R("X4")),),
     "CSINC W2,W3,W4,EQ": (ir.Select("X2", NZCV_EQ, R("X3"), ir.BinOp(ADD, R("X4"), C(1))),),
     "NOP": (),
     "ISB": (ir.Fence(ir.FenceKind.ISB),),
@@ -358,10 +365,11 @@ BAD = {
         5,
         2,
     ),
-    "unsigned condition": (
-        one_thread("CMP W0,#1", "B.HI L0", "L0:"),
+    # The unsigned order is the signed one only on values that are never negative.
+    "unsigned condition on a negative value": (
+        one_thread("MOV X0,#-1", "CMP X0,#1", "B.HI L0", "L0:"),
         UnsupportedInstructionError,
-        5,
+        6,
         2,
     ),
     "backward branch": (one_thread("L0:", "B L0"), UnsupportedInstructionError, 5, 2),
@@ -373,6 +381,9 @@ BAD = {
     # Sizes herd's mixed-size model would be needed for (issue #24).
     "W pair": (one_thread("LDP W0,W2,[X1]"), UnsupportedInstructionError, 4, 2),
     "byte atomic": (one_thread("SWPB W0,W2,[X1]"), UnsupportedInstructionError, 4, 2),
+    # Cells are 8 bytes apart here: an array of 32-bit ints would put t[1] at t+8, not t+4.
+    "int array": (one_thread("NOP", init="int t[2]={1,2};"), UnsupportedInstructionError, 2, 3),
+    "array size": (one_thread("NOP", init="int64_t t[2]={1};"), UnsupportedInstructionError, 2, 3),
     "DSB.ISHST": (one_thread("DSB.ISHST"), UnsupportedInstructionError, 4, 2),
     "register out of range": (one_thread("LDR W0,[X31]"), UnknownRegisterError, 4, 10),
     "missing operand": (one_thread("LDR W0"), LitmusSyntaxError, 4, 2),
@@ -458,8 +469,8 @@ def test_deep_parentheses_and_long_chains_are_read() -> None:
 def test_unsupported_instruction_message() -> None:
     with pytest.raises(UnsupportedInstructionError, match="unsupported instruction 'LDSMAX'"):
         parse_aarch64(one_thread("LDSMAX W0,W1,[X3]"), "t")
-    with pytest.raises(UnsupportedInstructionError, match="'LO'"):
-        parse_aarch64(one_thread("CSEL W0,W1,W2,LO"), "t")
+    with pytest.raises(UnsupportedInstructionError, match="unsigned condition"):
+        parse_aarch64(one_thread("SUB X4,X5,X6", "CSEL X0,X1,X2,LO"), "t")
 
 
 def test_syntax_error_lists_readable_expectations() -> None:

@@ -59,6 +59,8 @@ VALUES = {
     "sign-extending W load": (("LDRSB W0,[X1]",), "", "sign-extending"),
     "past 2^31 with W writes": (("ADD W2,W0,W0",), "int64_t 0:X0=1073741824;", "2147483647"),
     "past 2^32": (("ADD X2,X0,X0",), "int64_t 0:X0=2147483648;", "4294967295"),
+    # herd compares a W register's 32 bits: 2^31 is negative there.
+    "past 2^31 read as W": (("CMP W0,#0",), "int64_t 0:X0=2147483648;", "2147483647"),
     "negative 32-bit location": (("LDR X0,[X1]",), "int x=-1;", "starts negative"),
     "condition past 32 bits": ((), "", "4294967297"),
 }
@@ -78,3 +80,5 @@ def test_values_herd_computes_otherwise_are_refused(
 def test_values_in_range_are_read() -> None:
     parse_aarch64(program_text("MOV X0,#-1", "SUB X2,X0,X3"), "t.litmus")  # X registers only
     parse_aarch64(program_text("MOV W0,#7", "ADD W4,W0,W0"), "t.litmus")  # never negative
+    # X registers only and never negative: up to 2^32 (a BPF ring header's busy bit, 2^31).
+    parse_aarch64(program_text("MOV X2,X0", init="int64_t 0:X0=2147483656;"), "t.litmus")
