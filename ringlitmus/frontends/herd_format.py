@@ -374,13 +374,13 @@ def read_herd_test(
 
 def assemble_test(parts: HerdParts[Written]) -> ir.Test:
     """The ir.Test: one variant `default`, one outcome named after the test."""
-    assert parts.final is not None, "the grammar requires a final condition"
     threads = _threads(parts)
     names = {thread.name for thread in threads}
     for thread, span in parts.final_threads:
         if thread not in names:
             raise UnknownNameError(f"no thread {thread} in this test", span)
-    kind, condition, final_span = parts.final
+    # herd7 reads an AArch64 test without a final condition as `forall (true)`.
+    kind, condition, final_span = parts.final or (ir.OutcomeKind.REQUIRED, ir.Truth(), parts.span)
     outcome = ir.Outcome(parts.name, kind, condition, final_span)
     program = ir.Program(threads, parts.locations.declarations())
     return ir.Test(
