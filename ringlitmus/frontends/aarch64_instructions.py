@@ -269,6 +269,19 @@ def _branch_on_zero(instruction: WrittenInstruction, op: ir.CmpOp) -> Translatio
     return (ir.Branch(condition, target.word, instruction.span),)
 
 
+def _test_bit(instruction: WrittenInstruction, op: ir.CmpOp) -> Translation:
+    """TBZ/TBNZ Rt, #bit, label: branch when the bit is 0 (TBZ) or 1 (TBNZ)."""
+    register, bit, target = checked_operands(
+        instruction, "register, #bit, label", RegisterOperand, ImmediateOperand, WordOperand
+    )
+    assert isinstance(register, RegisterOperand) and isinstance(bit, ImmediateOperand)
+    assert isinstance(target, WordOperand)
+    if not 0 <= bit.value < register.width:
+        raise operand_error(instruction, f"a bit number between 0 and {register.width - 1}")
+    masked = ir.BinOp(ir.ArithOp.AND, value_of(register), ir.Const(1 << bit.value))
+    return (ir.Branch(ir.Compare(op, masked, ir.Const(0)), target.word, instruction.span),)
+
+
 def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation:
     """DMB/DSB with an option (`DMB ISH` or `DMB.ISH`).
 
@@ -328,6 +341,8 @@ _SIMPLE: dict[str, Callable[[WrittenInstruction], Translation]] = {
     "B": lambda instruction: _branch(instruction, None),
     "CBZ": lambda instruction: _branch_on_zero(instruction, ir.CmpOp.EQ),
     "CBNZ": lambda instruction: _branch_on_zero(instruction, ir.CmpOp.NE),
+    "TBZ": lambda instruction: _test_bit(instruction, ir.CmpOp.EQ),
+    "TBNZ": lambda instruction: _test_bit(instruction, ir.CmpOp.NE),
     "LDP": lambda instruction: _pair(instruction, is_load=True),
     "STP": lambda instruction: _pair(instruction, is_load=False),
     "ISB": _isb,

@@ -178,6 +178,12 @@ BRANCHES = {
     "B.NE L0": ir.Branch(ir.Compare(ir.CmpOp.NE, R("NZCV"), C(0)), "L0"),
     "CBZ W0,L0": ir.Branch(ir.Compare(ir.CmpOp.EQ, R("X0"), C(0)), "L0"),
     "CBNZ W0, L0": ir.Branch(ir.Compare(ir.CmpOp.NE, R("X0"), C(0)), "L0"),
+    "TBZ X0,#3,L0": ir.Branch(
+        ir.Compare(ir.CmpOp.EQ, ir.BinOp(ir.ArithOp.AND, R("X0"), C(8)), C(0)), "L0"
+    ),
+    "TBNZ W0,#0,L0": ir.Branch(
+        ir.Compare(ir.CmpOp.NE, ir.BinOp(ir.ArithOp.AND, R("X0"), C(1)), C(0)), "L0"
+    ),
 }
 
 
@@ -382,6 +388,7 @@ BAD = {
     "unknown label": (one_thread("B nowhere"), UnknownNameError, 4, 2),
     "duplicate label": (one_thread("L0:", "L0:"), DuplicateNameError, 5, 2),
     "stack pointer": (one_thread("LDR W0,[SP]"), UnsupportedInstructionError, 4, 10),
+    "bit past the register": (one_thread("TBZ W0,#32,L0", "L0:"), LitmusSyntaxError, 4, 2),
     # herd's DSB ST orders a store before later loads too: not a DMB ST (catalogue L041).
     "DSB ST": (one_thread("DSB ST"), UnsupportedInstructionError, 4, 2),
     # Sizes herd's mixed-size model would be needed for (issue #24).
