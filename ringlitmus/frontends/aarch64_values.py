@@ -27,7 +27,7 @@ Narrow memory (an `int8_t` location, an `STRB` of 257) is exact: see semantics/s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ringlitmus import ir
@@ -66,12 +66,20 @@ def check_values(test: ir.Test, register_types: RegisterTypes, uses: RegisterUse
             )
     types: dict[str, tuple[int, bool]] = {}
     limit = WIDE_LIMIT
+    conditions: list[tuple[int, int]] = []
     for variant in test.variants:
         bound, arithmetic, negative = _check_program(variant.program)
         # Without W writes and negative values, every value is herd's register itself, and
         # two values below 2^32 differ in the 32 bits herd compares an `int` register on.
         limit = min(limit, LIMIT if negative or w_writes or uses.w_reads else WIDE_LIMIT)
-        if bound << arithmetic >= limit:
+        x_only = not (w_writes or uses.w_reads or uses.unsigned)
+        hull = _hull(variant.program) if x_only and bound << arithmetic >= limit else None
+        if hull is not None:
+            # X registers only, every value within one 2^32-wide range of (-2^62, 2^62): our
+            # values are herd's registers, and two of them never agree in their low 32 bits
+            # (where herd compares an `int` register) without being equal.
+            conditions.append(hull)
+        elif bound << arithmetic >= limit:
             raise _refuse(
                 f"values may reach {bound} * 2^{arithmetic} (numbers up to {bound}, "
                 f"{arithmetic} arithmetic instructions), past {limit - 1}",
@@ -90,9 +98,9 @@ def check_values(test: ir.Test, register_types: RegisterTypes, uses: RegisterUse
             if location.width is not None:
                 types[location.name] = (location.width, location.signed)
     for outcome in test.outcomes:
-        _check_condition(outcome.condition, types, limit, outcome.span)
+        _check_condition(outcome.condition, types, limit, outcome.span, conditions)
     if test.filter is not None:
-        _check_condition(test.filter, types, limit, None)
+        _check_condition(test.filter, types, limit, None, conditions)
 
 
 def _shown_registers(test: ir.Test) -> set[tuple[int, str]]:
@@ -197,15 +205,28 @@ def _growing(value: ir.Expr) -> int:
 
 
 def _check_condition(
-    condition: ir.Condition, types: dict[str, tuple[int, bool]], limit: int, span: Span | None
+    condition: ir.Condition,
+    types: dict[str, tuple[int, bool]],
+    limit: int,
+    span: Span | None,
+    hulls: list[tuple[int, int]],
 ) -> None:
-    """Refuse a number herd7 would read at a narrower type than it is written."""
+    """Refuse a number herd7 would read at a narrower type than it is written, or, where
+    values range over `hulls`, one whose low 32 bits some other value shares."""
     if isinstance(condition, ir.BoolOp):
         for operand in condition.operands:
-            _check_condition(operand, types, limit, span)
+            _check_condition(operand, types, limit, span, hulls)
     if not isinstance(condition, ir.Compare):
         return
-    low, high = -LIMIT, limit - 1
+    for side in (condition.left, condition.right):
+        for low, high in hulls:
+            if isinstance(side, ir.Const) and not _alone_in_low_bits(side.value, low, high):
+                raise _refuse(
+                    f"the condition's value {side.value} shares its low 32 bits with another "
+                    f"value in {low}..{high}",
+                    span,
+                )
+    low, high = (-_HULL_LIMIT, _HULL_LIMIT) if hulls else (-LIMIT, limit - 1)
     for side in (condition.left, condition.right):
         if isinstance(side, ir.FinalLocation) and side.cell in types:
             width, signed = types[side.cell]
@@ -219,6 +240,124 @@ def _check_condition(
                 "it at the type of what it is compared with",
                 span,
             )
+
+
+def _alone_in_low_bits(value: int, low: int, high: int) -> bool:
+    """Whether no number in low..high but `value` itself agrees with it modulo 2^32."""
+    first = low + (value - low) % WIDE_LIMIT
+    return all(other == value or other > high for other in (first, first + WIDE_LIMIT))
+
+
+# --------------------------------------------------------------------------- value ranges
+
+Range = tuple[int, int]
+_HULL_ROUNDS = 40
+_HULL_LIMIT = 1 << 62
+
+
+def _hull(program: ir.Program) -> Range | None:
+    """One range holding every number of the program, when the ranges of each register and
+    of memory settle and their union is less than 2^32 wide inside (-2^62, 2^62); None
+    otherwise. Addresses are left out: herd keeps them symbolic."""
+    memory: Range = (0, 0)
+    for location in program.locations:
+        for initial in location.initial:
+            if isinstance(initial, ir.Const):
+                memory = _join(memory, (initial.value, initial.value))
+    registers: dict[tuple[int, str], Range] = {}
+    for index, thread in enumerate(program.threads):
+        for name, initial in thread.registers:
+            if isinstance(initial, ir.Const):
+                registers[(index, name)] = (initial.value, initial.value)
+    for _ in range(_HULL_ROUNDS):
+        before = (memory, dict(registers))
+        for index, thread in enumerate(program.threads):
+            for instruction in thread.instructions:
+                memory = _step(instruction, index, registers, memory)
+        if (memory, registers) == before:
+            hull = memory
+            for found in registers.values():
+                hull = _join(hull, found)
+            wide = hull[1] - hull[0] >= WIDE_LIMIT
+            return None if wide or -hull[0] >= _HULL_LIMIT or hull[1] >= _HULL_LIMIT else hull
+    return None
+
+
+def _step(
+    instruction: ir.Instruction,
+    thread: int,
+    registers: dict[tuple[int, str], Range],
+    memory: Range,
+) -> Range:
+    """Join what `instruction` writes into the ranges of its registers; memory's new range."""
+
+    def value(expr: ir.Expr) -> Range | None:
+        return _range(expr, lambda name: registers.get((thread, name), (0, 0)))
+
+    def write(name: str | None, found: Range | None) -> None:
+        if name is not None and name != "NZCV" and found is not None:
+            key = (thread, name)
+            registers[key] = _join(registers[key], found) if key in registers else found
+
+    if isinstance(instruction, ir.Assign):
+        write(instruction.dest, value(instruction.value))
+    elif isinstance(instruction, ir.Select):
+        write(instruction.dest, value(instruction.if_true))
+        write(instruction.dest, value(instruction.if_false))
+    elif isinstance(instruction, ir.Load):
+        loaded = memory
+        if instruction.sign_extend:
+            half = 1 << ((instruction.width or 64) - 1)
+            loaded = _join(loaded, (-half, half - 1))
+        write(instruction.dest, loaded)
+    elif isinstance(instruction, ir.Store):
+        stored = value(instruction.value)
+        memory = memory if stored is None else _join(memory, stored)
+        write(instruction.status, (0, 1))
+    elif isinstance(instruction, ir.Rmw):
+        operand = value(instruction.operand) or (0, 0)
+        write(instruction.dest, memory)
+        if instruction.op in _GROWING_RMW:
+            memory = _join(memory, _add(memory, operand))
+        memory = _join(memory, operand)
+    return memory
+
+
+def _range(value: ir.Expr, register: Callable[[str], Range]) -> Range | None:
+    """The range of `value` given each register's; None for an address."""
+    if isinstance(value, ir.Const):
+        return (value.value, value.value)
+    if isinstance(value, ir.Reg):
+        return register(value.name)
+    if not isinstance(value, ir.BinOp):
+        return None
+    left, right = _range(value.left, register), _range(value.right, register)
+    if left is None or right is None:
+        return None
+    if value.op is ir.ArithOp.ADD:
+        return _add(left, right)
+    if value.op is ir.ArithOp.SUB:
+        return (left[0] - right[1], left[1] - right[0])
+    if value.op is ir.ArithOp.MOD and right[0] > 0:
+        return (0, right[1] - 1)
+    if value.op is ir.ArithOp.MUL:
+        products = [a * b for a in left for b in right]
+        return (min(products), max(products))
+    top = 1 << max(abs(bound) for bound in (*left, *right)).bit_length()
+    masks = [found[1] for found in (left, right) if found[0] >= 0]
+    if value.op is ir.ArithOp.AND and masks:
+        return (0, min(masks))  # below any operand that is never negative
+    if left[0] >= 0 and right[0] >= 0:
+        return (0, top - 1)
+    return (-top, top - 1)  # AND, OR, XOR of two's-complement numbers
+
+
+def _add(left: Range, right: Range) -> Range:
+    return (left[0] + right[0], left[1] + right[1])
+
+
+def _join(left: Range, right: Range) -> Range:
+    return (min(left[0], right[0]), max(left[1], right[1]))
 
 
 def _refuse(reason: str, span: Span | None) -> UnsupportedInstructionError:

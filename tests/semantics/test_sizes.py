@@ -82,3 +82,15 @@ def test_values_in_range_are_read() -> None:
     parse_aarch64(program_text("MOV W0,#7", "ADD W4,W0,W0"), "t.litmus")  # never negative
     # X registers only and never negative: up to 2^32 (a BPF ring header's busy bit, 2^31).
     parse_aarch64(program_text("MOV X2,X0", init="int64_t 0:X0=2147483656;"), "t.litmus")
+    # X registers only, negative and past 2^31, but within one 2^32-wide range.
+    busy = program_text("SUB X3,X2,X4", "AND X5,X1,X0", init="int64_t 0:X0=2147483648; 0:X2=48;")
+    parse_aarch64(busy, "t.litmus")
+
+
+def test_a_condition_value_sharing_low_bits_with_another_is_refused() -> None:
+    # Values range over -2147483632..2147483632, and herd compares an int register's low 32
+    # bits: 2147483664 is -2147483632 there.
+    text = program_text("SUB X3,X2,X0", init="int64_t 0:X0=2147483632; 0:X2=0;")
+    text = text.replace("exists (x=1)", "exists (0:X3=2147483664)")
+    with pytest.raises(UnsupportedInstructionError, match="shares its low 32 bits"):
+        parse_aarch64(text, "t.litmus")
