@@ -295,18 +295,27 @@ class Select:
 
 @frozen
 class Load:
-    """`dest = [address]` with an ordering; `exclusive` for LDXR/LDAXR."""
+    """`dest = [address]` with an ordering; `exclusive` for LDXR/LDAXR.
+
+    `width`: the access size in bits (AArch64's B/H/W/X forms), None for a whole cell holding
+    an unbounded integer; `sign_extend` for LDRSB/LDRSH/LDRSW (see semantics/sizes.py).
+    """
 
     dest: str | None
     address: Expr
     ordering: Ordering = Ordering.PLAIN
     exclusive: bool = False
     span: Span | None = field(default=None, compare=False)
+    width: int | None = None
+    sign_extend: bool = False
 
 
 @frozen
 class Store:
-    """`[address] = value` with an ordering; STXR/STLXR write 0/1 success into `status`."""
+    """`[address] = value` with an ordering; STXR/STLXR write 0/1 success into `status`.
+
+    `width`: the access size in bits, None for a whole cell (as Load's).
+    """
 
     address: Expr
     value: Expr
@@ -314,6 +323,7 @@ class Store:
     exclusive: bool = False
     status: str | None = None
     span: Span | None = field(default=None, compare=False)
+    width: int | None = None
 
 
 @frozen
@@ -326,6 +336,7 @@ class Rmw:
     `fully_ordered` is Linux's value-returning xchg(), cmpxchg(), atomic_*_return() (LKMM's MB).
     `old_from_read`: `dest` always takes the value read (C's cmpxchg(), herd's
     `linux_cmpexch`), where a successful AArch64 CAS may write Rs from its own input.
+    `width`: the access size in bits, None for a whole cell (as Load's).
     """
 
     op: RmwOp
@@ -338,6 +349,7 @@ class Rmw:
     span: Span | None = field(default=None, compare=False)
     fully_ordered: bool = False
     old_from_read: bool = False
+    width: int | None = None
 
 
 @frozen
@@ -390,12 +402,18 @@ Instruction = Assign | Select | Load | Store | Rmw | Fence | Lock | Branch | Lab
 
 @frozen
 class LocationDecl:
-    """A memory location, or an array of `size` cells, with initial values (Const or Address)."""
+    """A memory location, or an array of `size` cells, with initial values (Const or Address).
+
+    `width` and `signed`: the C type a herd test declares it with (`uint8_t x`: 8, False);
+    None when it declares none.
+    """
 
     name: str
     initial: tuple[Expr, ...] = (Const(0),)
     is_array: bool = False
     span: Span | None = field(default=None, compare=False)
+    width: int | None = None
+    signed: bool = True
 
     @property
     def cells(self) -> tuple[str, ...]:

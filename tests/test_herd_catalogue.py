@@ -178,10 +178,11 @@ def test_linux_catalogue_is_complete() -> None:
 
 
 def herd_states(path: Path) -> set[frozenset[str]]:
-    """herd7's final states for one test, each a set of `name=value` (locations unbracketed)."""
+    """herd7's final states for one test, each a set of `name=value` (`[x]` unbracketed, an
+    array's cell kept as `t[2]`)."""
     answer = parse_herd_output(Path(f"{path}.expected").read_text())
     return {
-        frozenset(item.strip().replace("[", "").replace("]", "") for item in line.split(";")) - {""}
+        frozenset(re.sub(r"^\[(.*)\]=", r"\1=", item.strip()) for item in line.split(";")) - {""}
         for line in answer.states
     }
 

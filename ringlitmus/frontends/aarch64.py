@@ -10,11 +10,17 @@ from lark.tree import Meta
 
 from ringlitmus import ir
 from ringlitmus.errors import (
+    LitmusError,
     Span,
     UnknownRegisterError,
     UnsupportedInstructionError,
 )
 from ringlitmus.frontends.aarch64_instructions import translate_instruction
+from ringlitmus.frontends.aarch64_mnemonics import (
+    reads_w_register,
+    unsigned_condition,
+    writes_w_register,
+)
 from ringlitmus.frontends.aarch64_operands import (
     ImmediateOperand,
     MemoryOperand,
@@ -23,7 +29,9 @@ from ringlitmus.frontends.aarch64_operands import (
     WordOperand,
     WrittenInstruction,
 )
+from ringlitmus.frontends.aarch64_values import RegisterUses, check_values
 from ringlitmus.frontends.build import (
+    add_source_line,
     parse_integer,
     parse_text,
 )
@@ -55,9 +63,26 @@ def looks_like_aarch64(text: str) -> bool:
 def parse_aarch64(text: str, file: str) -> ir.Test:
     """Parse herd AArch64 litmus `text` (read from `file`, used in spans) into an ir.Test."""
     tree = parse_text(_parser(), text, file, _WORDS)
-    parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.AARCH64, translate_instruction)
+    uses = RegisterUses()
+
+    def translate(instruction: WrittenInstruction) -> tuple[ir.Instruction, ...]:
+        for used, where in (
+            (writes_w_register, uses.w_writes),
+            (reads_w_register, uses.w_reads),
+            (unsigned_condition, uses.unsigned),
+        ):
+            if used(instruction):
+                where.append(instruction.span)
+        return translate_instruction(instruction)
+
+    parts: HerdParts[WrittenInstruction] = HerdParts(file, ir.Format.AARCH64, translate)
     aarch64 = _AArch64Transformer(file, parts, canonical_register)
-    return read_herd_test(text, tree, aarch64)
+    test = read_herd_test(text, tree, aarch64)
+    try:
+        check_values(test, parts.register_types, uses)
+    except LitmusError as error:
+        raise add_source_line(error, text) from None
+    return test
 
 
 @functools.cache
@@ -90,7 +115,10 @@ class _AArch64Transformer(HerdTransformer[WrittenInstruction]):
     def register(self, tokens: list[Token]) -> RegisterOperand:
         """`W0`, `X1`, `WZR`."""
         span = self._span(tokens[0])
-        return RegisterOperand(canonical_register(str(tokens[0]), span), span)
+        text = str(tokens[0])
+        return RegisterOperand(
+            canonical_register(text, span), span, not text.upper().startswith("W")
+        )
 
     def immediate(self, tokens: list[Token]) -> ImmediateOperand:
         """`#1`, `#-1`, `#0x10`."""

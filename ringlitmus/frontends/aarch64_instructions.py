@@ -1,7 +1,8 @@
 """Translate one written AArch64 instruction (mnemonic and operands) into IR instructions.
 
-Byte and halfword accesses (LDRB, STRH, CASB, ...) are treated as accesses to the whole cell:
-litmus tests do not mix sizes on one location. LDP/STP access two consecutive cells.
+Every access carries its size: 8 and 16 bits for the B and H forms (LDRB, STRH, LDRSB), else
+the width of its register (W: 32, X: 64); semantics/sizes.py truncates and extends values as
+herd does and refuses mixed sizes. LDP/STP of X registers access two consecutive cells.
 """
 
 from __future__ import annotations
@@ -11,6 +12,19 @@ from collections.abc import Callable
 
 from ringlitmus import ir
 from ringlitmus.errors import LitmusSyntaxError, UnsupportedInstructionError
+from ringlitmus.frontends.aarch64_mnemonics import (
+    ARITHMETIC,
+    BARRIERS,
+    CONDITIONS,
+    FLAGS,
+    LOADS,
+    RMW,
+    RMW_OPS,
+    STORES,
+    UNSIGNED_CONDITIONS,
+    Size,
+    split_size,
+)
 from ringlitmus.frontends.aarch64_operands import (
     ImmediateOperand,
     MemoryOperand,
@@ -27,105 +41,75 @@ from ringlitmus.frontends.aarch64_operands import (
     value_of,
 )
 
-# --------------------------------------------------------------------------- mnemonic tables
-
-_LOADS = {
-    "LDR": (ir.Ordering.PLAIN, False),
-    "LDAR": (ir.Ordering.ACQUIRE, False),
-    "LDAPR": (ir.Ordering.ACQUIRE_PC, False),
-    "LDXR": (ir.Ordering.PLAIN, True),
-    "LDAXR": (ir.Ordering.ACQUIRE, True),
-}
-_STORES = {
-    "STR": (ir.Ordering.PLAIN, False),
-    "STLR": (ir.Ordering.RELEASE, False),
-    "STXR": (ir.Ordering.PLAIN, True),
-    "STLXR": (ir.Ordering.RELEASE, True),
-}
-_ARITHMETIC = {
-    "ADD": ir.ArithOp.ADD,
-    "SUB": ir.ArithOp.SUB,
-    "AND": ir.ArithOp.AND,
-    "ORR": ir.ArithOp.OR,
-    "EOR": ir.ArithOp.XOR,
-}
-_RMW_OPS = {
-    "ADD": ir.RmwOp.ADD,
-    "CLR": ir.RmwOp.CLR,
-    "EOR": ir.RmwOp.EOR,
-    "SET": ir.RmwOp.SET,
-}
-_RMW = re.compile(r"^(?:(CAS|SWP)|LD(ADD|CLR|EOR|SET)|ST(ADD|CLR|EOR|SET))(A|L|AL)?$")
-_BARRIERS = {
-    **dict.fromkeys(("SY", "ISH", "OSH", "NSH"), ir.FenceKind.DMB_FULL),
-    **dict.fromkeys(("LD", "ISHLD", "OSHLD", "NSHLD"), ir.FenceKind.DMB_LD),
-    **dict.fromkeys(("ST", "ISHST", "OSHST", "NSHST"), ir.FenceKind.DMB_ST),
-}
-# NZCV holds `a - b` of the last CMP; with unbounded integers there is no overflow, so the
-# signed conditions (and MI/PL, the sign of the result) are comparisons of NZCV with 0.
-_CONDITIONS = {
-    "EQ": ir.CmpOp.EQ,
-    "NE": ir.CmpOp.NE,
-    "GE": ir.CmpOp.GE,
-    "LT": ir.CmpOp.LT,
-    "GT": ir.CmpOp.GT,
-    "LE": ir.CmpOp.LE,
-    "MI": ir.CmpOp.LT,
-    "PL": ir.CmpOp.GE,
-}
-_UNSIGNED_CONDITIONS = ("HI", "LO", "HS", "LS", "CS", "CC", "VS", "VC")
-FLAGS = "NZCV"
-
 
 def _condition(instruction: WrittenInstruction, code: str) -> ir.Condition:
     """A condition code as a comparison of the flags register with 0."""
     code = code.upper()
-    if code in _CONDITIONS:
-        return ir.Compare(_CONDITIONS[code], ir.Reg(FLAGS), ir.Const(0))
+    if code in CONDITIONS:
+        return ir.Compare(CONDITIONS[code], ir.Reg(FLAGS), ir.Const(0))
     if code == "AL":
         return ir.Truth(True)
-    if code in _UNSIGNED_CONDITIONS:
-        raise UnsupportedInstructionError(
-            f"condition '{code}' is not supported (unsigned and overflow conditions: "
-            f"{', '.join(_UNSIGNED_CONDITIONS)})",
-            instruction.span,
-        )
+    if code in UNSIGNED_CONDITIONS:
+        # Exact only on operands that are never negative and never overflow, which
+        # aarch64_values.py makes sure of for every test using them.
+        return UNSIGNED_CONDITIONS[code]
     raise LitmusSyntaxError(f"unknown condition code '{code}'", instruction.span)
 
 
 # --------------------------------------------------------------------------- instruction kinds
 
 
-def _load(instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool) -> Translation:
-    """LDR, LDAR, LDAPR, LDXR, LDAXR."""
+def _load(
+    instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool, size: Size
+) -> Translation:
+    """LDR, LDAR, LDAPR, LDXR, LDAXR, with B/H/SB/SH/SW sizes."""
     (target,), address, before, after = memory_access(instruction, 1)
-    load = ir.Load(target.name, address, ordering, exclusive, instruction.span)
+    width, sign_extend = size
+    load = ir.Load(
+        target.name,
+        address,
+        ordering,
+        exclusive,
+        instruction.span,
+        width=width or target.width,
+        sign_extend=sign_extend,
+    )
     return (*before, load, *after)
 
 
-def _store(instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool) -> Translation:
+def _store(
+    instruction: WrittenInstruction, ordering: ir.Ordering, exclusive: bool, size: Size
+) -> Translation:
     """STR, STLR; STXR/STLXR Ws, Wt, [Xn] write their success flag (0 = success) into Ws."""
     registers, address, before, after = memory_access(instruction, 2 if exclusive else 1)
     status = registers[0].name if exclusive else None
     value = value_of(registers[-1])
-    store = ir.Store(address, value, ordering, exclusive, status, instruction.span)
+    width = size[0] or registers[-1].width
+    store = ir.Store(address, value, ordering, exclusive, status, instruction.span, width)
     return (*before, store, *after)
 
 
 def _pair(instruction: WrittenInstruction, is_load: bool) -> Translation:
-    """LDP/STP: two accesses, to the address and to the next cell."""
+    """LDP/STP of X registers: two 64-bit accesses, to the address and to the next cell."""
     (first, second), address, before, after = memory_access(instruction, 2)
+    if not (first.wide and second.wide):
+        # Two words at one 64-bit location, or at x and x+4: mixed sizes (issue #24).
+        raise UnsupportedInstructionError(
+            f"'{instruction.mnemonic}' of W registers is not supported: it accesses two 32-bit "
+            "words of 8-byte cells, which needs herd's mixed-size model",
+            instruction.span,
+        )
     span = instruction.span
     addresses = (address, offset_address(address, ir.CELL_SIZE))
     accesses: Translation
     if is_load:
         accesses = tuple(
-            ir.Load(register.name, where, span=span)
+            ir.Load(register.name, where, span=span, width=64)
             for register, where in zip((first, second), addresses, strict=True)
         )
     else:
         accesses = tuple(
-            ir.Store(where, value_of(register), span=span)
+            ir.Store(where, value_of(register), span=span, width=64)
             for register, where in zip((first, second), addresses, strict=True)
         )
     return (*before, *accesses, *after)
@@ -149,8 +133,11 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
         )
         assert isinstance(source, RegisterOperand) and isinstance(memory, MemoryOperand)
         address = _atomic_address(instruction, memory)
-        op = _RMW_OPS[store_op]
-        return (ir.Rmw(op, None, address, value_of(source), release=release, span=span),)
+        op = RMW_OPS[store_op]
+        rmw = ir.Rmw(
+            op, None, address, value_of(source), release=release, span=span, width=source.width
+        )
+        return (rmw,)
     usage = "register, register, [Xn]"
     first, second, memory = checked_operands(
         instruction, usage, RegisterOperand, RegisterOperand, MemoryOperand
@@ -170,9 +157,10 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
                 acquire=acquire and dest is not None,
                 release=release,
                 span=span,
+                width=second.width,
             ),
         )
-    op = ir.RmwOp.SWP if swap_or_cas == "SWP" else _RMW_OPS[load_op]
+    op = ir.RmwOp.SWP if swap_or_cas == "SWP" else RMW_OPS[load_op]
     dest = second.name
     rmw = ir.Rmw(
         op,
@@ -182,6 +170,7 @@ def _rmw(instruction: WrittenInstruction, match: re.Match[str]) -> Translation:
         acquire=acquire and dest is not None,
         release=release,
         span=span,
+        width=first.width,
     )
     return (rmw,)
 
@@ -280,8 +269,25 @@ def _branch_on_zero(instruction: WrittenInstruction, op: ir.CmpOp) -> Translatio
     return (ir.Branch(condition, target.word, instruction.span),)
 
 
+def _test_bit(instruction: WrittenInstruction, op: ir.CmpOp) -> Translation:
+    """TBZ/TBNZ Rt, #bit, label: branch when the bit is 0 (TBZ) or 1 (TBNZ)."""
+    register, bit, target = checked_operands(
+        instruction, "register, #bit, label", RegisterOperand, ImmediateOperand, WordOperand
+    )
+    assert isinstance(register, RegisterOperand) and isinstance(bit, ImmediateOperand)
+    assert isinstance(target, WordOperand)
+    if not 0 <= bit.value < register.width:
+        raise operand_error(instruction, f"a bit number between 0 and {register.width - 1}")
+    masked = ir.BinOp(ir.ArithOp.AND, value_of(register), ir.Const(1 << bit.value))
+    return (ir.Branch(ir.Compare(op, masked, ir.Const(0)), target.word, instruction.span),)
+
+
 def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation:
-    """DMB/DSB with an option (`DMB ISH` or `DMB.ISH`); DSB orders no less than DMB here."""
+    """DMB/DSB with an option (`DMB ISH` or `DMB.ISH`).
+
+    A full or LD DSB orders what the same DMB does (herd's DSB-ob). DSB ST is refused: herd
+    orders a store before every later access after it, loads included, which no DMB does.
+    """
     if option is None:
         (word,) = checked_operands(
             instruction, "a barrier option (SY, ISH, LD, ST, ...)", WordOperand
@@ -290,9 +296,15 @@ def _barrier(instruction: WrittenInstruction, option: str | None) -> Translation
         option = word.word
     elif instruction.operands:
         raise operand_error(instruction, "no operands")
-    kind = _BARRIERS.get(option.upper())
+    kind = BARRIERS.get(option.upper())
     if kind is None:
         raise LitmusSyntaxError(f"unknown barrier option '{option}'", instruction.span)
+    if kind is ir.FenceKind.DMB_ST and instruction.mnemonic.upper().startswith("DSB"):
+        raise UnsupportedInstructionError(
+            f"'DSB {option}' is not supported: herd's DSB ST also orders a store before later "
+            "loads, which is not modelled (DMB ST and a full DSB are)",
+            instruction.span,
+        )
     return (ir.Fence(kind, instruction.span),)
 
 
@@ -329,6 +341,8 @@ _SIMPLE: dict[str, Callable[[WrittenInstruction], Translation]] = {
     "B": lambda instruction: _branch(instruction, None),
     "CBZ": lambda instruction: _branch_on_zero(instruction, ir.CmpOp.EQ),
     "CBNZ": lambda instruction: _branch_on_zero(instruction, ir.CmpOp.NE),
+    "TBZ": lambda instruction: _test_bit(instruction, ir.CmpOp.EQ),
+    "TBNZ": lambda instruction: _test_bit(instruction, ir.CmpOp.NE),
     "LDP": lambda instruction: _pair(instruction, is_load=True),
     "STP": lambda instruction: _pair(instruction, is_load=False),
     "ISB": _isb,
@@ -336,18 +350,9 @@ _SIMPLE: dict[str, Callable[[WrittenInstruction], Translation]] = {
 }
 
 
-def _without_size(mnemonic: str) -> str:
-    """LDRB, STLRH, CASALB, ... without the B/H size suffix; other mnemonics unchanged."""
-    if mnemonic[-1:] in ("B", "H"):
-        shorter = mnemonic[:-1]
-        if shorter in _LOADS or shorter in _STORES or _RMW.match(shorter):
-            return shorter
-    return mnemonic
-
-
 def translate_instruction(instruction: WrittenInstruction) -> Translation:
     """The IR instructions for one AArch64 instruction (several for LDP/STP and writeback)."""
-    mnemonic = _without_size(instruction.mnemonic.upper())
+    mnemonic, size = split_size(instruction.mnemonic.upper())
     base, dot, suffix = mnemonic.partition(".")
     if base == "B" and dot:
         return _branch(instruction, suffix)
@@ -357,13 +362,18 @@ def translate_instruction(instruction: WrittenInstruction) -> Translation:
         raise _unsupported(instruction)
     if mnemonic in _SIMPLE:
         return _SIMPLE[mnemonic](instruction)
-    if mnemonic in _LOADS:
-        return _load(instruction, *_LOADS[mnemonic])
-    if mnemonic in _STORES:
-        return _store(instruction, *_STORES[mnemonic])
-    if mnemonic in _ARITHMETIC:
-        return _arithmetic(instruction, _ARITHMETIC[mnemonic])
-    match = _RMW.match(mnemonic)
+    if mnemonic in LOADS:
+        return _load(instruction, *LOADS[mnemonic], size)
+    if mnemonic in STORES:
+        return _store(instruction, *STORES[mnemonic], size)
+    if mnemonic in ARITHMETIC:
+        return _arithmetic(instruction, ARITHMETIC[mnemonic])
+    match = RMW.match(mnemonic)
     if match:
+        if size[0] is not None:
+            raise UnsupportedInstructionError(
+                f"'{instruction.mnemonic}': byte and halfword atomics are not supported",
+                instruction.span,
+            )
         return _rmw(instruction, match)
     raise _unsupported(instruction)

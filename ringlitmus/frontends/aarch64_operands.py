@@ -1,8 +1,11 @@
 """AArch64 operands as written, and the values and addresses they denote in IR.
 
-W and X registers are one register, named `X<n>`: values are unbounded integers, so the 32-bit
-view changes nothing a litmus test observes. Sign and zero extensions (SXTW, UXTW) are the
-identity for the same reason; shifts (`LSL #3`) multiply.
+W and X registers are one register, named `X<n>`, as herd7 7.58 keeps them: writing W0 neither
+truncates nor zero-extends X0 (`MOV W0,#-1` then `ADD X1,X0,#1` gives 0). Values are unbounded
+integers; frontends/aarch64_values.py refuses a test whose values could leave the 32-bit range
+where herd's arithmetic wraps. A W register gives a memory access its size (32 bits).
+SXTW is the identity for the same reason, UXTW keeps the low 32 bits; shifts (`LSL #3`)
+multiply.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from ringlitmus.frozen import frozen
 
 @frozen
 class RegisterOperand:
-    """A register as written; `name` is canonical (`X3`), or None for WZR/XZR."""
+    """A register as written; `name` is canonical (`X3`), or None for WZR/XZR; `wide` for an X
+    register, False for a W one."""
 
     name: str | None
     span: Span | None = None
+    wide: bool = True
+
+    @property
+    def width(self) -> int:
+        """The size in bits of a memory access through this register (LDR Wt: 32)."""
+        return 64 if self.wide else 32
 
 
 @frozen
@@ -101,6 +111,9 @@ def scaled_index(
         return index
     if not isinstance(extend, WordOperand) or extend.word.upper() not in _EXTENDS:
         raise operand_error(instruction, usage)
+    if extend.word.upper() == "UXTW":
+        # The W register's 32 bits, zero-extended: -1 is 4294967295 (SXTW keeps it).
+        index = ir.BinOp(ir.ArithOp.MOD, index, ir.Const(1 << 32))
     if not extend.amount:
         return index
     if not 0 < extend.amount < 64:

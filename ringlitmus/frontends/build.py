@@ -248,20 +248,49 @@ class LocationTable:
     def __init__(self) -> None:
         self._initial: dict[str, ir.Expr | None] = {}
         self._spans: dict[str, Span | None] = {}
+        self._types: dict[str, tuple[int, bool]] = {}
+        self._arrays: dict[str, tuple[ir.Expr, ...]] = {}
 
     def mention(self, name: str, span: Span | None) -> None:
         """Record a use of `name`; its initial value stays 0 unless declared."""
         self._initial.setdefault(name, None)
         self._spans.setdefault(name, span)
 
-    def declare(self, name: str, initial: ir.Expr, span: Span | None) -> None:
-        """Give `name` its initial value; a second value is an error."""
+    def declare(
+        self,
+        name: str,
+        initial: ir.Expr,
+        span: Span | None,
+        herd_type: tuple[int, bool] | None = None,
+    ) -> None:
+        """Give `name` its initial value, and the (width, signed) of its declared type if it
+        has one; a second value is an error."""
         if self._initial.get(name) is not None:
             raise DuplicateNameError(f"location '{name}' is initialised twice", span)
         self._initial[name] = initial
         self._spans[name] = span
+        if herd_type is not None:
+            self._types[name] = herd_type
         if isinstance(initial, ir.Address):
             self.mention(initial.location, span)
+
+    def declare_array(
+        self,
+        name: str,
+        initial: tuple[ir.Expr, ...],
+        span: Span | None,
+        herd_type: tuple[int, bool] | None = None,
+    ) -> None:
+        """Declare the array `name` with one initial value per cell."""
+        self.declare(name, initial[0], span, herd_type)
+        self._arrays[name] = initial
+        for value in initial:
+            if isinstance(value, ir.Address):
+                self.mention(value.location, span)
+
+    def is_array(self, name: str) -> bool:
+        """Whether `name` was declared an array."""
+        return name in self._arrays
 
     def require(self, name: str, span: Span | None) -> None:
         """Raise UndeclaredLocationError unless `name` was mentioned or declared."""
@@ -272,7 +301,12 @@ class LocationTable:
         """One LocationDecl per location, in order of first mention."""
         return tuple(
             ir.LocationDecl(
-                name, (ir.Const(0) if initial is None else initial,), span=self._spans[name]
+                name,
+                self._arrays.get(name) or (ir.Const(0) if initial is None else initial,),
+                is_array=name in self._arrays,
+                span=self._spans[name],
+                width=self._types[name][0] if name in self._types else None,
+                signed=self._types[name][1] if name in self._types else True,
             )
             for name, initial in self._initial.items()
         )

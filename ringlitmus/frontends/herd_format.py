@@ -26,6 +26,7 @@ from ringlitmus.errors import (
     Span,
     UnknownNameError,
     UnknownRegisterError,
+    UnsupportedInstructionError,
 )
 from ringlitmus.frontends.build import (
     LocationTable,
@@ -37,8 +38,18 @@ from ringlitmus.frontends.build import (
     transform_tree,
 )
 from ringlitmus.frontends.conditions import TermSide, WrittenTerm, merge_condition_callbacks
-from ringlitmus.frontends.herd_types import AddressOf, HerdType, check_declaration, split_type
+from ringlitmus.frontends.herd_types import (
+    AddressOf,
+    HerdType,
+    check_declaration,
+    location_type,
+    read_at_type,
+    split_type,
+)
 
+# The most cells an init-section array may have: past that, a typo (`x[100000]`) would make
+# every execution carry cells no test needs.
+_MAX_ARRAY = 1024
 Written = TypeVar("Written")
 
 # Readable names of common.lark's herd terminals, for "expected ..." in syntax errors.
@@ -85,6 +96,8 @@ class HerdParts(Generic[Written]):
     metadata: list[tuple[str, str, Span | None]] = field(default_factory=list)
     locations: LocationTable = field(default_factory=LocationTable)
     registers: list[tuple[int, str, ir.Expr, Span | None]] = field(default_factory=list)
+    # The declared (width, signed) of typed registers (`int64_t 0:X1`), by (thread, register).
+    register_types: dict[tuple[int, str], tuple[int, bool]] = field(default_factory=dict)
     threads: list[tuple[str, Span | None]] = field(default_factory=list)
     rows: list[tuple[tuple[tuple[ir.Label | Written, ...], ...], Span | None]] = field(
         default_factory=list
@@ -139,6 +152,13 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
             thread = f"P{term.thread}"
             parts.final_threads.append((thread, term.span))
             return ir.FinalRegister(thread, register)
+        if (
+            len(term.path) == 2
+            and isinstance(term.path[0], str)
+            and isinstance(term.path[1], int)
+            and parts.locations.is_array(term.path[0])
+        ):
+            return ir.FinalLocation(f"{term.path[0]}[{term.path[1]}]")  # an array's cell
         if len(term.path) != 1 or not isinstance(term.path[0], str):
             raise LitmusSyntaxError(
                 f"'{term.text}' is not a herd location (write `x` or `[x]`)", term.span
@@ -175,7 +195,8 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
         name, value = str(rest[0]), rest[1] if len(rest) > 1 else None
         span = self._span(meta)
         initial = self._initial(herd_type, value, name, False, span)
-        self._parts.locations.declare(name, initial, span)
+        declared = location_type(herd_type, self._parts.format)
+        self._parts.locations.declare(name, initial, span, declared)
 
     @v_args(meta=True)
     def init_register(self, meta: Meta, children: list[InitPart]) -> None:
@@ -193,6 +214,9 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
             self._parts.locations.mention(value.location, span)
         index = parse_integer(str(thread), span)
         self._parts.registers.append((index, name, value, span))
+        declared = location_type(herd_type, self._parts.format)
+        if declared is not None:
+            self._parts.register_types[(index, name)] = declared
 
     def _initial(
         self,
@@ -217,8 +241,41 @@ class HerdTransformer(Transformer[Token, object], Generic[Written]):
         shown = initial.value if isinstance(initial, ir.Const) else initial.location
         written = name if value is None else f"{name}={shown}"
         written = f"{herd_type} {written}" if herd_type else written
+        if not register and self._parts.format is ir.Format.AARCH64:
+            return read_at_type(herd_type, initial, self._parts.format)
         check_declaration(herd_type, initial, register, self._parts.format, written, span)
         return initial
+
+    @v_args(meta=True)
+    def init_array(self, meta: Meta, children: list[InitPart]) -> None:
+        """`int64_t t[2];`, `int64_t t[2]={1,2};`: cells t[0], t[1], 8 bytes apart."""
+        herd_type, rest = split_type(children)
+        assert herd_type is not None
+        name, size, values = str(rest[0]), rest[1], rest[2:]
+        span = self._span(meta)
+        assert isinstance(size, Token)
+        count = parse_integer(str(size), span)
+        declared = location_type(herd_type, self._parts.format)
+        if self._parts.format is not ir.Format.AARCH64 or declared is None or declared[0] != 64:
+            raise UnsupportedInstructionError(
+                f"the array '{name}' of {herd_type} is not supported: only AArch64 arrays of "
+                "64-bit elements are (cells are 8 bytes apart here)",
+                span,
+            )
+        if (values and len(values) != count) or not 0 < count <= _MAX_ARRAY:
+            raise UnsupportedInstructionError(
+                f"the array '{name}[{count}]' needs 1 to {_MAX_ARRAY} cells, each given a "
+                "value or none",
+                span,
+            )
+        initial = (
+            tuple(
+                self._initial(herd_type, value, f"{name}[{index}]", False, span)
+                for index, value in enumerate(values)
+            )
+            or (ir.Const(0),) * count
+        )
+        self._parts.locations.declare_array(name, initial, span, declared)
 
     def init_type(self, tokens: list[Token]) -> HerdType:
         """`int64_t`, `int *` before a declared name."""
@@ -317,13 +374,13 @@ def read_herd_test(
 
 def assemble_test(parts: HerdParts[Written]) -> ir.Test:
     """The ir.Test: one variant `default`, one outcome named after the test."""
-    assert parts.final is not None, "the grammar requires a final condition"
     threads = _threads(parts)
     names = {thread.name for thread in threads}
     for thread, span in parts.final_threads:
         if thread not in names:
             raise UnknownNameError(f"no thread {thread} in this test", span)
-    kind, condition, final_span = parts.final
+    # herd7 reads an AArch64 test without a final condition as `forall (true)`.
+    kind, condition, final_span = parts.final or (ir.OutcomeKind.REQUIRED, ir.Truth(), parts.span)
     outcome = ir.Outcome(parts.name, kind, condition, final_span)
     program = ir.Program(threads, parts.locations.declarations())
     return ir.Test(

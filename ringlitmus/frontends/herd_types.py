@@ -118,6 +118,33 @@ def check_declaration(
     )
 
 
+def read_at_type(
+    herd_type: HerdType | None, value: ir.Const | ir.Address, format: ir.Format
+) -> ir.Const | ir.Address:
+    """An AArch64 location's initial value as herd7 7.58 stores it: at its type's width, read
+    signed or unsigned by the type (`int8_t x=257` holds 1, `int8_t x=255` -1, `uint16_t
+    x=65537` 1, `int x=4294967297` 1); unchanged for a 64-bit, pointer or missing type, or an
+    address."""
+    if herd_type is None or herd_type.pointer or isinstance(value, ir.Address):
+        return value
+    width = _width(herd_type, format)
+    if format is not ir.Format.AARCH64 or width >= _WORD:
+        return value
+    pattern = value.value % (1 << width)
+    signed = not herd_type.name.startswith("u")
+    if signed and pattern >= 1 << (width - 1):
+        pattern -= 1 << width
+    return ir.Const(pattern)
+
+
+def location_type(herd_type: HerdType | None, format: ir.Format) -> tuple[int, bool] | None:
+    """The (width, signed) of a location's declared type; None without one, or for a pointer,
+    which holds an address."""
+    if herd_type is None or herd_type.pointer:
+        return None
+    return _width(herd_type, format), not herd_type.name.startswith("u")
+
+
 def _width(herd_type: HerdType, format: ir.Format) -> int:
     widths = _X86_WIDTHS if format is ir.Format.X86 else _WIDTHS
     width = widths.get(herd_type.name)

@@ -34,9 +34,11 @@ class HerdStates:
 
 
 def herd_term(test: ir.Test, term: ir.Term | ir.Expr) -> str:
-    """A term as herd7 prints it: registers `0:X0`, memory `[x]`, constants as numbers."""
+    """A term as herd7 prints it: registers `0:X0`, memory `[x]` (an array's cell `t[2]`),
+    constants as numbers."""
     if isinstance(term, ir.FinalLocation):
-        return f"[{term.cell}]"
+        # An array's cell is `t[2]`, a location `[x]`.
+        return term.cell if term.cell.endswith("]") else f"[{term.cell}]"
     if isinstance(term, ir.FinalRegister | ir.Address | ir.Const):
         return test.label(term)
     if isinstance(term, ir.FinalArithmetic):

@@ -35,6 +35,7 @@ from ringlitmus.semantics.events import (
     layout_locations,
 )
 from ringlitmus.semantics.locks import match_rcu_sections
+from ringlitmus.semantics.sizes import cell_types, check_sizes
 from ringlitmus.semantics.thread import ThreadRunner
 
 __all__ = [
@@ -71,6 +72,7 @@ def build_event_structure(
         bases=bases,
         final_registers={},
     )
+    structure.cell_types = cell_types(program, bases)
     for location in program.locations:
         for index, initial in enumerate(location.initial):
             address = bases[location.name] + index * ir.CELL_SIZE
@@ -81,4 +83,5 @@ def build_event_structure(
         registers = None if observed is None else observed.get(thread.name, ())
         ThreadRunner(structure, index, thread, bases, registers, deadline).run()
     match_rcu_sections(structure)
+    check_sizes(structure)
     return structure

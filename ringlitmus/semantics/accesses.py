@@ -23,6 +23,7 @@ from ringlitmus.semantics.registers import (
     merge_provenance,
     union,
 )
+from ringlitmus.semantics.sizes import check_atomic_width, loaded_value, stored_value
 from ringlitmus.symbolic import (
     All,
     Choice,
@@ -264,6 +265,19 @@ class MemoryAccesses:
         read = self.event(EventKind.READ, address.value, None, position, tags, span=span)
         self.record_dependencies(read, address, None)
         state = self.loaded(read, address)
+        if instruction.width is not None:
+            self.structure.widths[read.id] = instruction.width
+            state = RegisterState(
+                loaded_value(
+                    self.structure,
+                    address.value,
+                    state.value,
+                    instruction.width,
+                    instruction.sign_extend,
+                ),
+                state.deps,
+                state.pick,
+            )
         if instruction.exclusive:
             self.exclusive_load = [(read.id, read.guard)]
         if instruction.dest is not None:
@@ -286,22 +300,29 @@ class MemoryAccesses:
         pairing: list[tuple[int, Guard]] = []
         if instruction.exclusive:
             tags.add(Tag.EXCLUSIVE)
-            # A store-exclusive may fail for no visible reason; with no load-exclusive before
-            # it on this path it always fails.
+            # A store-exclusive may fail for no visible reason; with no load-exclusive of the
+            # same address before it on this path it always fails (herd7 without `-variant
+            # CU`: success at another address is constrained unpredictable).
             success: Guard = Choice(f"{self.thread.name}:{position}:succeeds")
             self.structure.choices.append(success.name)  # type: ignore[union-attr]
-            paired = disjoin(*(condition for _, condition in self.exclusive_load))
+            pairing = [
+                (load_id, conjoin(condition, self.same_address(load_id, address.value)))
+                for load_id, condition in self.exclusive_load
+            ]
+            paired = disjoin(*(condition for _, condition in pairing))
             guard = conjoin(self.guard, success, paired)
-            pairing = self.exclusive_load
             self.exclusive_load = []
             if instruction.status is not None:
                 # The status register carries no dependency (herd: [~range(lxsx)]; rf-reg).
                 self.registers[instruction.status] = RegisterState(ite(guard, 0, 1), {}, {})
         if guard is False:
             return
+        stored = stored_value(self.structure, address.value, value.value, instruction.width, span)
         write = self.event(
-            EventKind.WRITE, address.value, value.value, position, tags, guard=guard, span=span
+            EventKind.WRITE, address.value, stored, position, tags, guard=guard, span=span
         )
+        if instruction.width is not None:
+            self.structure.widths[write.id] = instruction.width
         for load_id, condition in pairing:
             pair_guard = conjoin(condition, write.guard)
             self.structure.lxsx[(load_id, write.id)] = pair_guard
@@ -310,6 +331,10 @@ class MemoryAccesses:
         self.remember_store(
             StoreRecord(write.id, union(address.deps, value.deps), union(address.pick, value.pick))
         )
+
+    def same_address(self, load_id: int, address: Value) -> Guard:
+        """Whether a load-exclusive read `address`: the store-exclusive's pairing condition."""
+        return cmp(CmpOp.EQ, self.structure.events[load_id].address, address)
 
     def rmw(self, position: int, instruction: ir.Rmw) -> None:
         span = instruction.span
@@ -322,6 +347,9 @@ class MemoryAccesses:
         if instruction.acquire and instruction.dest is not None:
             read_tags.add(Tag.ACQUIRE)
         read = self.event(EventKind.READ, address.value, None, position, read_tags, span=span)
+        if instruction.width is not None:
+            check_atomic_width(self.structure, address.value, instruction.width, span)
+            self.structure.widths[read.id] = instruction.width
         self.record_dependencies(read, address, None)
         old = ReadValue(read.id)
         guard = self.guard
@@ -354,6 +382,8 @@ class MemoryAccesses:
                 guard=guard,
                 span=span,
             )
+            if instruction.width is not None:
+                self.structure.widths[write.id] = instruction.width
             self.structure.amo[(read.id, write.id)] = write.guard
             self.structure.rmw[(read.id, write.id)] = write.guard
             data = RegisterState(new_value, new_deps, new_pick)

@@ -118,6 +118,10 @@ class EventStructure:
     pick_ctrl_dep: Pairs = field(default_factory=dict)
     instances: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)
+    # Sized accesses (herd AArch64): each cell's declared (width, signed) type, None for none,
+    # and each access's size in bits (see sizes.py).
+    cell_types: dict[int, tuple[int, bool] | None] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)
     # Conditions every execution meets: a spin_lock() only returns once it read "unlocked".
     assumptions: list[Guard] = field(default_factory=list)
     # Matching rcu_read_lock() / rcu_read_unlock() pairs (linux-kernel.bell's rcu-rscs).

@@ -48,63 +48,75 @@ def rmw(op: ir.RmwOp, dest: str | None, operand: ir.Expr, **flags: object) -> ir
 
 NZCV_EQ = ir.Compare(ir.CmpOp.EQ, R("NZCV"), C(0))
 MAPPING = {
-    "LDR W0,[X1]": (ir.Load("X0", R("X1")),),
-    "ldr w0, [x1]": (ir.Load("X0", R("X1")),),
-    "LDR X0,[X1]": (ir.Load("X0", R("X1")),),
-    "LDRB W0,[X1]": (ir.Load("X0", R("X1")),),
-    "LDR WZR,[X1]": (ir.Load(None, R("X1")),),
-    "LDAR W0,[X1]": (ir.Load("X0", R("X1"), ACQUIRE),),
-    "LDAPR W0,[X1]": (ir.Load("X0", R("X1"), ir.Ordering.ACQUIRE_PC),),
-    "LDXR W0,[X1]": (ir.Load("X0", R("X1"), exclusive=True),),
-    "LDAXR W0,[X1]": (ir.Load("X0", R("X1"), ACQUIRE, exclusive=True),),
-    "STR W0,[X1]": (ir.Store(R("X1"), R("X0")),),
-    "STRH W0,[X1]": (ir.Store(R("X1"), R("X0")),),
-    "STR WZR,[X1]": (ir.Store(R("X1"), C(0)),),
-    "STLR W0,[X1]": (ir.Store(R("X1"), R("X0"), RELEASE),),
-    "STXR W2,W0,[X1]": (ir.Store(R("X1"), R("X0"), exclusive=True, status="X2"),),
-    "STLXR W2,W0,[X1]": (ir.Store(R("X1"), R("X0"), RELEASE, exclusive=True, status="X2"),),
-    "LDR W0,[X1,X2]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), R("X2"))),),
-    "LDR W0,[X1, W2, SXTW]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), R("X2"))),),
-    "LDR W0,[X1,X2,LSL #0]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), R("X2"))),),
-    "LDR W0,[X1,X2,LSL #3]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), ir.BinOp(MUL, R("X2"), C(8)))),),
-    "LDR W0,[X1,#8]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), C(8))),),
-    "LDR W0,[X1,#-8]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), C(-8))),),
-    "LDR W0,[X1,#0x10]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), C(16))),),
+    "LDR W0,[X1]": (ir.Load("X0", R("X1"), width=32),),
+    "ldr w0, [x1]": (ir.Load("X0", R("X1"), width=32),),
+    "LDR X0,[X1]": (ir.Load("X0", R("X1"), width=64),),
+    "LDRB W0,[X1]": (ir.Load("X0", R("X1"), width=8),),
+    "LDR WZR,[X1]": (ir.Load(None, R("X1"), width=32),),
+    "LDAR W0,[X1]": (ir.Load("X0", R("X1"), ACQUIRE, width=32),),
+    "LDAPR W0,[X1]": (ir.Load("X0", R("X1"), ir.Ordering.ACQUIRE_PC, width=32),),
+    "LDXR W0,[X1]": (ir.Load("X0", R("X1"), exclusive=True, width=32),),
+    "LDAXR W0,[X1]": (ir.Load("X0", R("X1"), ACQUIRE, exclusive=True, width=32),),
+    "STR W0,[X1]": (ir.Store(R("X1"), R("X0"), width=32),),
+    "STRH W0,[X1]": (ir.Store(R("X1"), R("X0"), width=16),),
+    "STR WZR,[X1]": (ir.Store(R("X1"), C(0), width=32),),
+    "STLR W0,[X1]": (ir.Store(R("X1"), R("X0"), RELEASE, width=32),),
+    "STXR W2,W0,[X1]": (ir.Store(R("X1"), R("X0"), exclusive=True, status="X2", width=32),),
+    "STLXR W2,W0,[X1]": (
+        ir.Store(R("X1"), R("X0"), RELEASE, exclusive=True, status="X2", width=32),
+    ),
+    "LDR W0,[X1,X2]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), R("X2")), width=32),),
+    "LDR W0,[X1, W2, SXTW]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), R("X2")), width=32),),
+    "LDR W0,[X1,X2,LSL #0]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), R("X2")), width=32),),
+    "LDR W0,[X1,X2,LSL #3]": (
+        ir.Load("X0", ir.BinOp(ADD, R("X1"), ir.BinOp(MUL, R("X2"), C(8))), width=32),
+    ),
+    "LDR W0,[X1,#8]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), C(8)), width=32),),
+    "LDR W0,[X1,#-8]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), C(-8)), width=32),),
+    "LDR W0,[X1,#0x10]": (ir.Load("X0", ir.BinOp(ADD, R("X1"), C(16)), width=32),),
     "STR W2,[X3],#4": (
-        ir.Store(R("X3"), R("X2")),
+        ir.Store(R("X3"), R("X2"), width=32),
         ir.Assign("X3", ir.BinOp(ADD, R("X3"), C(4))),
     ),
     "LDR W0,[X1,#8]!": (
         ir.Assign("X1", ir.BinOp(ADD, R("X1"), C(8))),
-        ir.Load("X0", R("X1")),
+        ir.Load("X0", R("X1"), width=32),
     ),
-    "LDP W0,W2,[X1]": (
-        ir.Load("X0", R("X1")),
-        ir.Load("X2", ir.BinOp(ADD, R("X1"), C(ir.CELL_SIZE))),
+    "LDP X0,X2,[X1]": (
+        ir.Load("X0", R("X1"), width=64),
+        ir.Load("X2", ir.BinOp(ADD, R("X1"), C(ir.CELL_SIZE)), width=64),
     ),
-    "STP W0,W2,[X1,#8]": (
-        ir.Store(ir.BinOp(ADD, R("X1"), C(8)), R("X0")),
-        ir.Store(ir.BinOp(ADD, R("X1"), C(16)), R("X2")),
+    "STP X0,X2,[X1,#8]": (
+        ir.Store(ir.BinOp(ADD, R("X1"), C(8)), R("X0"), width=64),
+        ir.Store(ir.BinOp(ADD, R("X1"), C(16)), R("X2"), width=64),
     ),
-    "CAS W0,W6,[X3]": (rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0")),),
-    "CAS W0,WZR,[X3]": (rmw(ir.RmwOp.CAS, "X0", C(0), expected=R("X0")),),
-    "CASA W0,W6,[X3]": (rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), acquire=True),),
-    "CASL W0,W6,[X3]": (rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), release=True),),
+    "LDRSB X0,[X1]": (ir.Load("X0", R("X1"), width=8, sign_extend=True),),
+    "LDRSH X0,[X1]": (ir.Load("X0", R("X1"), width=16, sign_extend=True),),
+    "LDRSW X0,[X1]": (ir.Load("X0", R("X1"), width=32, sign_extend=True),),
+    "LDARH W0,[X1]": (ir.Load("X0", R("X1"), ACQUIRE, width=16),),
+    "STLRB W0,[X1]": (ir.Store(R("X1"), R("X0"), RELEASE, width=8),),
+    "CAS W0,W6,[X3]": (rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), width=32),),
+    "CAS W0,WZR,[X3]": (rmw(ir.RmwOp.CAS, "X0", C(0), expected=R("X0"), width=32),),
+    "CASA W0,W6,[X3]": (
+        rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), acquire=True, width=32),
+    ),
+    "CASL W0,W6,[X3]": (
+        rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), release=True, width=32),
+    ),
     "CASAL W0,W6,[X3]": (
-        rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), acquire=True, release=True),
+        rmw(ir.RmwOp.CAS, "X0", R("X6"), expected=R("X0"), acquire=True, release=True, width=32),
     ),
-    "CASA WZR,W4,[X3]": (rmw(ir.RmwOp.CAS, None, R("X4"), expected=C(0)),),
-    "SWP W4,W2,[X3]": (rmw(ir.RmwOp.SWP, "X2", R("X4")),),
-    "SWPA W4,WZR,[X3]": (rmw(ir.RmwOp.SWP, None, R("X4")),),
-    "SWPAL W4,W2,[X3]": (rmw(ir.RmwOp.SWP, "X2", R("X4"), acquire=True, release=True),),
-    "SWPB WZR,WZR,[X3]": (rmw(ir.RmwOp.SWP, None, C(0)),),
-    "LDADD W4,W2,[X3]": (rmw(ir.RmwOp.ADD, "X2", R("X4")),),
-    "LDADD W4,WZR,[X3]": (rmw(ir.RmwOp.ADD, None, R("X4")),),
-    "LDCLRA W4,W2,[X3]": (rmw(ir.RmwOp.CLR, "X2", R("X4"), acquire=True),),
-    "LDEORL W4,W2,[X3]": (rmw(ir.RmwOp.EOR, "X2", R("X4"), release=True),),
-    "LDSETAL W4,W2,[X3]": (rmw(ir.RmwOp.SET, "X2", R("X4"), acquire=True, release=True),),
-    "STADD W4,[X3]": (rmw(ir.RmwOp.ADD, None, R("X4")),),
-    "STSETL W4,[X3]": (rmw(ir.RmwOp.SET, None, R("X4"), release=True),),
+    "CASA WZR,W4,[X3]": (rmw(ir.RmwOp.CAS, None, R("X4"), expected=C(0), width=32),),
+    "SWP W4,W2,[X3]": (rmw(ir.RmwOp.SWP, "X2", R("X4"), width=32),),
+    "SWPA W4,WZR,[X3]": (rmw(ir.RmwOp.SWP, None, R("X4"), width=32),),
+    "SWPAL W4,W2,[X3]": (rmw(ir.RmwOp.SWP, "X2", R("X4"), acquire=True, release=True, width=32),),
+    "LDADD W4,W2,[X3]": (rmw(ir.RmwOp.ADD, "X2", R("X4"), width=32),),
+    "LDADD W4,WZR,[X3]": (rmw(ir.RmwOp.ADD, None, R("X4"), width=32),),
+    "LDCLRA W4,W2,[X3]": (rmw(ir.RmwOp.CLR, "X2", R("X4"), acquire=True, width=32),),
+    "LDEORL W4,W2,[X3]": (rmw(ir.RmwOp.EOR, "X2", R("X4"), release=True, width=32),),
+    "LDSETAL W4,W2,[X3]": (rmw(ir.RmwOp.SET, "X2", R("X4"), acquire=True, release=True, width=32),),
+    "STADD W4,[X3]": (rmw(ir.RmwOp.ADD, None, R("X4"), width=32),),
+    "STSETL W4,[X3]": (rmw(ir.RmwOp.SET, None, R("X4"), release=True, width=32),),
     "MOV W0,#1": (ir.Assign("X0", C(1)),),
     "MOV W0, W1": (ir.Assign("X0", R("X1")),),
     "MOV W0,WZR": (ir.Assign("X0", C(0)),),
@@ -115,6 +127,11 @@ MAPPING = {
     "ORR W0,W1,#1": (ir.Assign("X0", ir.BinOp(ir.ArithOp.OR, R("X1"), C(1))),),
     "EOR W4,W2,W2": (ir.Assign("X4", ir.BinOp(ir.ArithOp.XOR, R("X2"), R("X2"))),),
     "ADD X20, X2, W4, SXTW": (ir.Assign("X20", ir.BinOp(ADD, R("X2"), R("X4"))),),
+    "LDR W0,[X1, W2, UXTW]": (
+        ir.Load(
+            "X0", ir.BinOp(ADD, R("X1"), ir.BinOp(ir.ArithOp.MOD, R("X2"), C(1 << 32))), width=32
+        ),
+    ),
     "CMP W0,#1": (ir.Assign("NZCV", ir.BinOp(ir.ArithOp.SUB, R("X0"), C(1))),),
     "CSEL W2,W3,W4,EQ": (ir.Select("X2", NZCV_EQ, R("X3"), R("X4")),),
     "CSEL W2,WZR,W4,NE": (
@@ -129,6 +146,13 @@ MAPPING = {
     "CSEL W2,W3,W4,MI": (
         ir.Select("X2", ir.Compare(ir.CmpOp.LT, R("NZCV"), C(0)), R("X3"), R("X4")),
     ),
+    "CSEL W2,W3,W4,HI": (
+        ir.Select("X2", ir.Compare(ir.CmpOp.GT, R("NZCV"), C(0)), R("X3"), R("X4")),
+    ),
+    "CSEL W2,W3,W4,CC": (
+        ir.Select("X2", ir.Compare(ir.CmpOp.LT, R("NZCV"), C(0)), R("X3"), R("X4")),
+    ),
+    "CSEL W2,W3,W4,VS": (ir.Select("X2", ir.Truth(False), R("X3"), R("X4")),),
     "CSINC W2,W3,W4,EQ": (ir.Select("X2", NZCV_EQ, R("X3"), ir.BinOp(ADD, R("X4"), C(1))),),
     "NOP": (),
     "ISB": (ir.Fence(ir.FenceKind.ISB),),
@@ -154,6 +178,12 @@ BRANCHES = {
     "B.NE L0": ir.Branch(ir.Compare(ir.CmpOp.NE, R("NZCV"), C(0)), "L0"),
     "CBZ W0,L0": ir.Branch(ir.Compare(ir.CmpOp.EQ, R("X0"), C(0)), "L0"),
     "CBNZ W0, L0": ir.Branch(ir.Compare(ir.CmpOp.NE, R("X0"), C(0)), "L0"),
+    "TBZ X0,#3,L0": ir.Branch(
+        ir.Compare(ir.CmpOp.EQ, ir.BinOp(ir.ArithOp.AND, R("X0"), C(8)), C(0)), "L0"
+    ),
+    "TBNZ W0,#0,L0": ir.Branch(
+        ir.Compare(ir.CmpOp.NE, ir.BinOp(ir.ArithOp.AND, R("X0"), C(1)), C(0)), "L0"
+    ),
 }
 
 
@@ -193,11 +223,11 @@ x = 0;
 1:X1=x; 1:X3=w; v=y;
 }
  P0            | P1              | P2   ;
- MOV W5,#1     | LDR W0,[X1]     |      ;
- STR W5,[X1]   | CBNZ W0,L0      | NOP  ;
+ MOV X5,#1     | LDR X0,[X1]     |      ;
+ STR X5,[X1]   | CBNZ X0,L0      | NOP  ;
  DMB.SY        |                 |      ;
- STR W5,[X2]   | L0:             |      ;
-               | LDR W4, [X3]    |      ; (* trailing *)
+ STR X5,[X2]   | L0:             |      ;
+               | LDR X4, [X3]    |      ; (* trailing *)
 locations [0:X6; x;]
 filter (1:X0=1)
 ~exists
@@ -249,6 +279,12 @@ def test_whole_file_shape() -> None:
         ir.Expectation("default", test.name, ir.Reachability.UNREACHABLE, model="armv8"),
     )
     assert outcome.span is not None and outcome.span.line == 21
+
+
+def test_no_final_condition_is_forall_true() -> None:
+    # herd7 reads it so: "Condition forall (true)", Required (catalogue L003, A182).
+    (outcome,) = parse_aarch64("AArch64 T\n{}\n P0 ;\n NOP ;\n", "t.litmus").outcomes
+    assert (outcome.kind, outcome.condition) == (ir.OutcomeKind.REQUIRED, ir.Truth())
 
 
 def test_locations_only_in_the_condition_are_declared() -> None:
@@ -341,16 +377,27 @@ BAD = {
         5,
         2,
     ),
-    "unsigned condition": (
-        one_thread("CMP W0,#1", "B.HI L0", "L0:"),
+    # The unsigned order is the signed one only on values that are never negative.
+    "unsigned condition on a negative value": (
+        one_thread("MOV X0,#-1", "CMP X0,#1", "B.HI L0", "L0:"),
         UnsupportedInstructionError,
-        5,
+        6,
         2,
     ),
     "backward branch": (one_thread("L0:", "B L0"), UnsupportedInstructionError, 5, 2),
     "unknown label": (one_thread("B nowhere"), UnknownNameError, 4, 2),
     "duplicate label": (one_thread("L0:", "L0:"), DuplicateNameError, 5, 2),
     "stack pointer": (one_thread("LDR W0,[SP]"), UnsupportedInstructionError, 4, 10),
+    "bit past the register": (one_thread("TBZ W0,#32,L0", "L0:"), LitmusSyntaxError, 4, 2),
+    # herd's DSB ST orders a store before later loads too: not a DMB ST (catalogue L041).
+    "DSB ST": (one_thread("DSB ST"), UnsupportedInstructionError, 4, 2),
+    # Sizes herd's mixed-size model would be needed for (issue #24).
+    "W pair": (one_thread("LDP W0,W2,[X1]"), UnsupportedInstructionError, 4, 2),
+    "byte atomic": (one_thread("SWPB W0,W2,[X1]"), UnsupportedInstructionError, 4, 2),
+    # Cells are 8 bytes apart here: an array of 32-bit ints would put t[1] at t+8, not t+4.
+    "int array": (one_thread("NOP", init="int t[2]={1,2};"), UnsupportedInstructionError, 2, 3),
+    "array size": (one_thread("NOP", init="int64_t t[2]={1};"), UnsupportedInstructionError, 2, 3),
+    "DSB.ISHST": (one_thread("DSB.ISHST"), UnsupportedInstructionError, 4, 2),
     "register out of range": (one_thread("LDR W0,[X31]"), UnknownRegisterError, 4, 10),
     "missing operand": (one_thread("LDR W0"), LitmusSyntaxError, 4, 2),
     "immediate address": (one_thread("LDR W0,#1"), LitmusSyntaxError, 4, 2),
@@ -394,7 +441,6 @@ BAD = {
     ),
     "missing comma": (one_thread("LDR W0 [X1]"), LitmusSyntaxError, 4, 9),
     "bad character": (one_thread("LDR W0,[X1] $"), LitmusSyntaxError, 4, 14),
-    "no final condition": ("AArch64 T\n{}\n P0 ;\n NOP ;\n", LitmusSyntaxError, 4, 7),
     "empty file": ("", LitmusSyntaxError, 1, 1),
     "header only": ("AArch64 T", LitmusSyntaxError, 1, 10),
     "wrong header": ("X86 T\n{}", LitmusSyntaxError, 1, 1),
@@ -435,8 +481,8 @@ def test_deep_parentheses_and_long_chains_are_read() -> None:
 def test_unsupported_instruction_message() -> None:
     with pytest.raises(UnsupportedInstructionError, match="unsupported instruction 'LDSMAX'"):
         parse_aarch64(one_thread("LDSMAX W0,W1,[X3]"), "t")
-    with pytest.raises(UnsupportedInstructionError, match="'LO'"):
-        parse_aarch64(one_thread("CSEL W0,W1,W2,LO"), "t")
+    with pytest.raises(UnsupportedInstructionError, match="unsigned condition"):
+        parse_aarch64(one_thread("SUB X4,X5,X6", "CSEL X0,X1,X2,LO"), "t")
 
 
 def test_syntax_error_lists_readable_expectations() -> None:
@@ -451,7 +497,17 @@ def test_syntax_error_lists_readable_expectations() -> None:
 
 def test_truncated_files_give_litmus_errors() -> None:
     text = one_thread("LDR W0,[X1]", "CBZ W0,L0", "L0:", "STR W0,[X3]")
+    rows = text.index(" P0 ;") + len(" P0 ;")
     for end in range(text.rindex(")")):
+        if end >= rows and text[:end].rstrip().endswith(";") and "exists" not in text[:end]:
+            # Whole rows and no condition: herd7 reads `forall (true)`, unless a branch's
+            # label was cut off.
+            try:
+                test = parse_aarch64(text[:end], "t")
+            except UnknownNameError:
+                continue
+            assert test.outcomes[0].condition == ir.Truth()
+            continue
         with pytest.raises(LitmusError):
             parse_aarch64(text[:end], "t")
 
@@ -506,7 +562,7 @@ def test_catalogue_is_all_there() -> None:
 def test_catalogue_T13_exclusives() -> None:
     p0, p1 = _catalogue_test("aarch64-pick/tests/T13.litmus").variants[0].program.threads
     loads = [i for i in p1.instructions if isinstance(i, ir.Load)]
-    assert loads[1] == ir.Load("X6", R("X5"), exclusive=True)
+    assert loads[1] == ir.Load("X6", R("X5"), exclusive=True, width=32)
     store = next(i for i in p1.instructions if isinstance(i, ir.Store) and i.exclusive)
     assert (store.status, store.value, store.address) == ("X7", R("X8"), R("X5"))
     assert loads[2].ordering is ACQUIRE
@@ -516,9 +572,11 @@ def test_catalogue_T13_exclusives() -> None:
 def test_catalogue_CAS_data1() -> None:
     test = _catalogue_test("aarch64/tests/CAS+data1.litmus")
     p0, p1 = test.variants[0].program.threads
-    assert ir.Rmw(ir.RmwOp.CAS, "X0", R("X1"), R("X6"), expected=R("X0")) in p1.instructions
-    assert p1.instructions[-1] == ir.Store(R("X3"), R("X4"))
-    assert p0.instructions[-1] == ir.Store(R("X1"), R("X0"), RELEASE)
+    assert (
+        ir.Rmw(ir.RmwOp.CAS, "X0", R("X1"), R("X6"), expected=R("X0"), width=32) in p1.instructions
+    )
+    assert p1.instructions[-1] == ir.Store(R("X3"), R("X4"), width=32)
+    assert p0.instructions[-1] == ir.Store(R("X1"), R("X0"), RELEASE, width=32)
     assert len(p0.instructions) == 3  # the NOPs are gone
     assert test.outcomes[0].condition == ir.BoolOp(
         ir.BoolOpKind.AND,
@@ -531,7 +589,7 @@ def test_catalogue_CAS_data1() -> None:
 
 def test_catalogue_noret_acquire_is_dropped() -> None:
     p1 = _catalogue_test("aarch64/tests/MP+rel+SWPacq-noret.litmus").variants[0].program.threads[1]
-    assert p1.instructions[1] == ir.Rmw(ir.RmwOp.SWP, None, R("X3"), R("X4"))
+    assert p1.instructions[1] == ir.Rmw(ir.RmwOp.SWP, None, R("X3"), R("X4"), width=32)
 
 
 def test_catalogue_headers_and_finals() -> None:

@@ -1,5 +1,6 @@
 """Every declaration form of herd's init section that herd7 accepts is read, and read as herd7
-reads it; a narrow type whose value herd7 would change is refused (until issue #24).
+reads it: a location's value at its type's width (`uint8_t x=256` holds 0); a register whose
+value herd7 would change, or a value ours could not follow (issue #24), is refused.
 
 tests/data/declarations/accepted: herd7 and we agree on each file's `Expected=` verdict.
 tests/data/declarations/refused: we refuse each at its `Error=LINE:COL` (exit 2); `Herd=` says
