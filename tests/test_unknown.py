@@ -18,10 +18,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from judging import judging_model
 
 from ringlitmus.cli import main
-from ringlitmus.frontends import parse_file
-from ringlitmus.models import models_for
 
 LITMUS = Path(__file__).resolve().parents[1] / "litmus"
 RING = LITMUS / "kvm-dirty-ring" / "ring.litmus"
@@ -58,14 +57,6 @@ def invoke_limited(arguments: Sequence[str], limits: Sequence[str]) -> tuple[int
 
 def size(defines: Sequence[str]) -> list[str]:
     return [argument for define in defines for argument in ("-D", define)]
-
-
-@functools.cache
-def judging_model(file: Path) -> str:
-    """The model a file is checked under: the first that can judge its format, SC only when
-    no other can (ARMv8 for ring and AArch64 files, x86-TSO for X86, LKMM for C)."""
-    models = models_for(parse_file(str(file)).format)
-    return next((model for model in models if model != "sc"), "sc")
 
 
 def check_outcomes(
