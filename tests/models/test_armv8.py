@@ -49,7 +49,7 @@ from ringlitmus.ir import (
 # at the commit of this note). Every other mutant of the model text is killed by these cases,
 # litmus/ (the armv8-* regressions were written for the survivors) or the suites they run in.
 # - dob's `data`, `ctrl;[W]`, ISB disjunct and `addr;po;[W]`, or an operand inside them that
-#   leaves a subset of pob (83:2-5, 87:1, 87:3-6, 87:8, 88:2): pob's pick forms contain them,
+#   leaves a subset of pob (83:2-5, 87:1, 87:3, 87:5-6, 87:8, 88:2): pob's pick forms contain them,
 #   tests/semantics/test_pick_dependencies.py keeps that true.
 # - lrs without its final [R] (75:3): lrs only follows (addr|data), where a write target is
 #   already lws, and rmw into [A|Q], which are reads.
@@ -57,8 +57,9 @@ from ringlitmus.ir import (
 #   RMW's read to its write, rmw, which aob orders anyway. pick-dep without one of
 #   pick-basic-dep, pick-addr-dep, pick-data-dep (96:2-4): on writes pick-basic-dep is
 #   pick-addr-dep | pick-data-dep, once same-instance pairs are removed.
-# - pob's [M] (104:4, 105:2): pick-addr-dep ends at accesses, and an edge into a fence orders
-#   nothing the fence's po-successors are not already ordered after.
+# - pob's [M] (104:4, 105:2), dob's ISB disjunct without [R] (87:4): pick-addr-dep ends at
+#   accesses, writes after the ISB are pob's already, and an edge into a fence orders nothing
+#   the fence's po-successors are not already ordered after.
 # - internal's `rmw & same-instance`, or `rmw` without `& same-instance` (144:2, 144:6): our po
 #   orders the events of one instruction too, so rmw ⊆ po-loc.
 # Not examined yet (survivors, neither killed nor shown equivalent): lob without `+` (132:1)
