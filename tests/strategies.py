@@ -89,6 +89,15 @@ def _plus(location: str, register: str) -> BinOp:
 ACQ, REL, DMB = Ordering.ACQUIRE, Ordering.RELEASE, FenceKind.DMB_FULL
 # Every barrier but RCU's read-side brackets, whose nesting is matched only on paths every
 # execution takes (semantics/locks.py), and synchronize_srcu(), which names an srcu_struct.
+# (acquire, release, fully_ordered): relaxed, _acquire, _release, AArch64's AL, and Linux's
+# fully ordered xchg() / cmpxchg() / atomic_*_return() (LKMM's MB).
+RMW_ORDERINGS = (
+    (False, False, False),
+    (True, False, False),
+    (False, True, False),
+    (True, True, False),
+    (False, False, True),
+)
 GENERATED_FENCES = tuple(
     kind
     for kind in FenceKind
@@ -302,7 +311,10 @@ def _operation(
         op = draw(st.sampled_from((RmwOp.SWP, RmwOp.CAS, RmwOp.ADD)))
         address = draw(_address(thread, memory, room))
         dest = draw(st.sampled_from((None, thread.fresh())))
+        # A CAS expects 0 or 1 and the RMWs write 1 or 2, so it fails in some executions
+        # (a failed cmpxchg, fully ordered or not, performs only its read).
         expected = Const(draw(st.sampled_from((0, 1)))) if op is RmwOp.CAS else None
+        acquire, release, fully_ordered = draw(st.sampled_from(RMW_ORDERINGS))
         code.append(
             ir.Rmw(
                 op,
@@ -310,8 +322,10 @@ def _operation(
                 address,
                 Const(draw(st.sampled_from((1, 2)))),
                 expected,
-                acquire=draw(st.booleans()),
-                release=draw(st.booleans()),
+                acquire=acquire,
+                release=release,
+                fully_ordered=fully_ordered,
+                old_from_read=op is RmwOp.CAS and draw(st.booleans()),
             )
         )
         if dest is not None:

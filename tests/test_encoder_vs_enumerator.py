@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
-from hypothesis import example, given
+from hypothesis import Phase, example, find, given, settings
 from oracle.enumerate import escapes, reachable_states
 from strategies import CLASSICS, LONG, programs
 
 from ringlitmus import ir
 from ringlitmus.outcomes import MODELS, CheckOptions, check_test
+from ringlitmus.semantics import Tag, build_event_structure
 
 ESCAPE = "outside every declared location"
 
@@ -81,3 +83,39 @@ def test_encoder_agrees_with_enumerator_long(test: ir.Test) -> None:
     `-m slow`, which selects the `long` profile (>= 10 000 examples) unless
     RINGLITMUS_HYPOTHESIS_PROFILE names another."""
     assert_agree(test)
+
+
+def fully_ordered_rmws(test: ir.Test, op: ir.RmwOp | None = None) -> bool:
+    """Whether the test has a fully ordered (LKMM MB) RMW (of kind `op`, if given)."""
+    return any(
+        isinstance(instruction, ir.Rmw)
+        and instruction.fully_ordered
+        and op in (None, instruction.op)
+        for thread in test.variants[0].program.threads
+        for instruction in thread.instructions
+    )
+
+
+def may_fail_fully_ordered(test: ir.Test) -> bool:
+    """Whether the test has a fully ordered cmpxchg whose write may not happen."""
+    if not fully_ordered_rmws(test, ir.RmwOp.CAS):
+        return False
+    structure = build_event_structure(test.variants[0].program)
+    return any(
+        Tag.MB in structure.events[read].tags and guard is not True
+        for (read, _), guard in structure.rmw.items()
+    )
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        pytest.param(fully_ordered_rmws, id="fully-ordered-rmw"),
+        pytest.param(may_fail_fully_ordered, id="failed-fully-ordered-cmpxchg"),
+    ],
+)
+def test_the_generator_makes(wanted: Callable[[ir.Test], bool]) -> None:
+    """Issue 19: the random programs include fully ordered RMWs and failed cmpxchg."""
+    # Generation only: shrinking what was found would cost more than finding it.
+    quick = settings(database=None, max_examples=2_000, phases=[Phase.generate])
+    find(programs(), wanted, settings=quick)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from judging import judging_model
 
 from ringlitmus.cli import main
 
@@ -62,8 +63,9 @@ def check_outcomes(
     file: Path, defines: Sequence[str] = (), limits: Sequence[str] = ()
 ) -> tuple[int, Outcomes]:
     """`check --json`: the exit code, and every outcome by (variant, name)."""
+    model = ["--model", judging_model(file)]
     code, document = invoke_limited(
-        ["check", "--no-cache", "-j", "1", "--json", *size(defines), str(file)], limits
+        ["check", "--no-cache", "-j", "1", "--json", *model, *size(defines), str(file)], limits
     )
     (result,) = document["results"]
     assert result["error"] is None, result["error"]
