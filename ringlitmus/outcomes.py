@@ -158,7 +158,7 @@ def _check_variant(
     started = time.perf_counter()
     labels = observed_terms(test)
     structure = build_event_structure(
-        variant.program, observed_registers(labels.values()), deadline
+        variant.program, observed_registers(labels.values()), deadline, observed_cells(test)
     )
     execution = encode_execution(structure, deadline)
     encoder = RelationEncoder(execution, deadline)
@@ -414,6 +414,18 @@ def observed_registers(terms: Iterable[ir.Term]) -> dict[str, set[str]]:
         if isinstance(term, ir.FinalRegister):
             registers.setdefault(term.thread, set()).add(term.register)
     return registers
+
+
+def observed_cells(test: ir.Test) -> set[str]:
+    """The cells whose final values the test names: in a condition, its filter or its
+    `locations` (herd's observed locations, whose final writes are its set FW)."""
+    conditions = [outcome.condition for outcome in test.outcomes]
+    if test.filter is not None:
+        conditions.append(test.filter)
+    terms = [term for condition in conditions for term in ir.condition_terms(condition)]
+    return {
+        term.cell for term in [*terms, *test.observed] if isinstance(term, ir.FinalLocation)
+    }
 
 
 def read_state(

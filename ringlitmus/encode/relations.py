@@ -674,6 +674,7 @@ _MEMBERSHIP: dict[BaseSet, Callable[[Event], bool]] = {
     BaseSet.UNLOCK: lambda event: Tag.UNLOCK in event.tags,
     BaseSet.LOCK_FAIL: lambda event: Tag.LOCK_FAIL in event.tags,
     BaseSet.IS_LOCKED: lambda event: Tag.IS_LOCKED in event.tags,
+    BaseSet.OBSERVED: lambda event: Tag.OBSERVED in event.tags,
 }
 
 

@@ -81,11 +81,15 @@ from ringlitmus.models.lkmm_rcu import (
     unmatched_srcu_unlock,
 )
 from ringlitmus.models.relations import (
+    BaseSet,
     Diff,
+    EventSet,
     Inter,
+    Inverse,
     Model,
     Range,
     SetDiff,
+    SetInter,
     SetUnion,
     acyclic,
     empty,
@@ -95,10 +99,15 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
-from ringlitmus.models.vocabulary import amo, coe, fre, loc, po_loc, rmw
+from ringlitmus.models.vocabulary import W, amo, co, coe, fre, loc, po_loc, rmw
 
 # lock.cat's lock and SRCU-struct events: plain accesses to them are a mistake.
 ALL_LOCKS = SetUnion((LKR, LKW, UL, LF, RL_RU, Srcu_lock, Srcu_unlock, Sync_srcu))
+# herd's FW: the final write of each cell the test observes, that is the co-last write among
+# those at the location of the cell's (tagged) initial write.
+observed_writes = SetInter(W, Range(seq(ident(EventSet(BaseSet.OBSERVED)), loc)))
+FW = SetDiff(observed_writes, Range(Inverse(co)))
+lock_final = seq(ident(FW), loc, ident(ALL_LOCKS))
 critical = Diff(
     seq(ident(LKW), po_loc, ident(UL)),
     seq(po_loc, ident(SetUnion((LKW, UL))), po_loc),
@@ -173,5 +182,6 @@ LKMM = Model(
             "mixed-lock-accesses",
         ),
         flag(ident(SetDiff(UL, Range(critical))), "unmatched-unlock"),
+        flag(lock_final, "lock-final"),
     ),
 )

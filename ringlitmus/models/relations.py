@@ -52,6 +52,7 @@ class BaseSet(Enum):
     UNLOCK = "UL"
     LOCK_FAIL = "LF"
     IS_LOCKED = "RL|RU"
+    OBSERVED = "Observed"
 
 
 class BaseRelation(Enum):
