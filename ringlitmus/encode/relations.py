@@ -29,6 +29,7 @@ from ringlitmus.encode.static import (
 from ringlitmus.encode.terms import (
     Cond,
     as_bool,
+    compare,
     mk_bool,
     mk_compare,
     mk_implies,
@@ -48,7 +49,13 @@ RawSet = dict[int, Raw]
 Predicate = Callable[[int, int], Cond]
 Item = TypeVar("Item")
 
-_PREDICATES = (BaseRelation.LOC, BaseRelation.EXT, BaseRelation.INT, BaseRelation.SAME_INSTANCE)
+_PREDICATES = (
+    BaseRelation.LOC,
+    BaseRelation.EXT,
+    BaseRelation.INT,
+    BaseRelation.SAME_INSTANCE,
+    BaseRelation.DIFFERENT_VALUES,
+)
 
 
 class RelationEncoder:
@@ -320,6 +327,8 @@ class RelationEncoder:
             return lambda a, b: events[a].thread == events[b].thread and events[a].thread >= 0
         if base is BaseRelation.EXT:
             return lambda a, b: events[a].thread != events[b].thread or events[a].thread < 0
+        if base is BaseRelation.DIFFERENT_VALUES:
+            return self._different_values
         return lambda a, b: (
             a == b
             or (
@@ -327,6 +336,14 @@ class RelationEncoder:
                 and events[a].instruction == events[b].instruction
             )
         )
+
+    def _different_values(self, a: int, b: int) -> Cond:
+        """Do two accesses write or read different values?"""
+        first, second = self.structure.events[a], self.structure.events[b]
+        if first.kind is EventKind.FENCE or second.kind is EventKind.FENCE:
+            return False
+        execution = self.execution
+        return compare(CmpOp.NE, execution.value(first), execution.value(second))
 
     def _as_predicate(self, term: rel.RelTerm) -> Predicate | None:
         while isinstance(term, rel.Named):

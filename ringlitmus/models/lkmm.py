@@ -73,6 +73,7 @@ from ringlitmus.models.lkmm_rcu import (
     rcu_link,
     rcu_order,
     rcu_rscs,
+    srcu_bad_value_match,
     srcu_rscs,
     strong_fence_rcu,
     unmatched_rcu_lock,
@@ -177,6 +178,7 @@ LKMM = Model(
         flag(unmatched_srcu_unlock, "unmatched-srcu-unlock"),
         flag(multiple_srcu_matches, "multiple-srcu-matches"),
         flag(invalid_sleep, "invalid-sleep"),
+        flag(srcu_bad_value_match, "srcu-bad-value-match"),
         flag(
             seq(ident(SetDiff(SetDiff(M, IW), ALL_LOCKS)), loc, ident(ALL_LOCKS)),
             "mixed-lock-accesses",

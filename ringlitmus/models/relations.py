@@ -77,6 +77,9 @@ class BaseRelation(Enum):
     PICK_DATA_DEP = "pick-data-dep"
     PICK_CTRL_DEP = "pick-ctrl-dep"
     RCU_RSCS = "rcu-rscs"
+    # herd's `different-values(r)` is `r & different-values`: pairs of accesses whose values
+    # (written, or read) differ.
+    DIFFERENT_VALUES = "different-values"
 
 
 # --------------------------------------------------------------------------- event sets
