@@ -5,15 +5,16 @@ of lkmm_base.py (fences, ppo, hb, pb, locks), lkmm_rcu.py (RCU, SRCU) and lkmm_p
 This is the kernel's `tools/memory-model/linux-kernel.cat` with `linux-kernel.bell`, `lock.cat`
 and `linux-kernel.def` as herd7 7.58 runs them (variant lkmmv2; the shared catalogue's
 `linux/cats/` holds that text). What lock.cat spells differently is said in lkmm_base.py; its
-flags about malformed lock use that cannot arise here (an LKR without its LKW) are left out,
-and so is `lock-final` (a test reading a lock's final value), which names herd's final writes.
-The bell's `srcu-bad-value-match` flag (different-values) is left out too: no relation here
-compares two events' values.
+flags about malformed lock use that cannot arise here (an LKR without its LKW) hold by
+construction. lock.cat's `lock-final` names herd's FW, the final writes of the locations the
+test observes: the co-last writes at the locations of the initial writes tagged Observed. The
+bell's `srcu-bad-value-match` is `different-values(srcu-rscs)`, a value predicate on pairs.
 
 One difference is not the model's but herd's value semantics: where a value can only come out
 of thin air through plain accesses (a cycle of rf and dependencies no marked ordering breaks),
 herd7 keeps the execution with an unsolved symbolic value that equals no number, while here
-the value is free; such a test reports a value reachable where herd7 says Never.
+the value is free; such a test reports a value reachable where herd7 says Never
+(tests/data/disagreements/C-plain-lb-thin-air-*.litmus, strict xfails).
 """
 
 from __future__ import annotations
