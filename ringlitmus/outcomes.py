@@ -28,6 +28,7 @@ from ringlitmus.encode.solver import (
     push,
 )
 from ringlitmus.encode.terms import any_of, as_bool, assert_all, negation
+from ringlitmus.encode.thin_air import thin_air_constraints
 from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
@@ -163,6 +164,8 @@ def _check_variant(
     execution = encode_execution(structure, deadline)
     encoder = RelationEncoder(execution, deadline)
     model = MODELS[options.model]
+    if model.unsolved_values:
+        execution.constraints.extend(thin_air_constraints(execution))
     axioms = [encoder.encode_axiom(axiom) for axiom in model.axioms]
     flags = {flag.name: any_of(encoder.pairs(flag.relation).values()) for flag in model.flags}
     axioms.append(encoder.side_constraints())
@@ -423,9 +426,7 @@ def observed_cells(test: ir.Test) -> set[str]:
     if test.filter is not None:
         conditions.append(test.filter)
     terms = [term for condition in conditions for term in ir.condition_terms(condition)]
-    return {
-        term.cell for term in [*terms, *test.observed] if isinstance(term, ir.FinalLocation)
-    }
+    return {term.cell for term in [*terms, *test.observed] if isinstance(term, ir.FinalLocation)}
 
 
 def read_state(
@@ -435,7 +436,8 @@ def read_state(
     state: dict[str, int] = {}
     for label, term in labels.items():
         value = final_value(execution, term)
-        state[label] = model_integer(model, value)
+        # Every unsolved value is reported alike (herd's S8, S12...: its names are its own).
+        state[label] = min(model_integer(model, value), ir.UNSOLVED)
     return state
 
 
@@ -506,7 +508,9 @@ def enumerate_states(
             state = read_state(execution, decision.model, labels)
             states.append(state)
             blocking = [
-                values[label] != state[label]
+                values[label] < ir.UNSOLVED
+                if state[label] == ir.UNSOLVED
+                else values[label] != state[label]
                 for label in labels
                 if not isinstance(values[label], int)
             ]

@@ -187,4 +187,5 @@ LKMM = Model(
         flag(ident(SetDiff(UL, Range(critical))), "unmatched-unlock"),
         flag(lock_final, "lock-final"),
     ),
+    unsolved_values=True,
 )

@@ -330,12 +330,14 @@ class Flag:
 @frozen
 class Model:
     """A memory model: its name, the axioms every consistent execution satisfies and the
-    flags it raises."""
+    flags it raises. `unsolved_values`: its axioms let values come out of thin air, which
+    herd keeps as unsolved symbolic values (encode/thin_air.py)."""
 
     name: str
     axioms: tuple[Axiom, ...]
     definitions: tuple[Named, ...] = ()
     flags: tuple[Flag, ...] = ()
+    unsolved_values: bool = False
 
 
 # --------------------------------------------------------------------------- builders

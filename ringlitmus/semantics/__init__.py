@@ -74,7 +74,7 @@ def build_event_structure(
         final_registers={},
     )
     for location in program.locations:
-        for index, (initial, cell) in enumerate(zip(location.initial, location.cells)):
+        for index, (initial, cell) in enumerate(zip(location.initial, location.cells, strict=True)):
             address = bases[location.name] + index * ir.CELL_SIZE
             value = constant_value(initial, bases, location.span)
             tags = {Tag.INIT, Tag.OBSERVED} if cell in observed_cells else {Tag.INIT}

@@ -125,6 +125,9 @@ class EventStructure:
     assumptions: list[Guard] = field(default_factory=list)
     # Matching rcu_read_lock() / rcu_read_unlock() pairs (linux-kernel.bell's rcu-rscs).
     rcu_rscs: Pairs = field(default_factory=dict)
+    # Every conditional branch: the path it is met on and its condition (herd drops an
+    # execution whose branch tests a value out of thin air: encode/thin_air.py).
+    branches: list[tuple[Guard, Guard]] = field(default_factory=list)
 
     @property
     def init_writes(self) -> Iterator[Event]:
