@@ -10,11 +10,9 @@ construction. lock.cat's `lock-final` names herd's FW, the final writes of the l
 test observes: the co-last writes at the locations of the initial writes tagged Observed. The
 bell's `srcu-bad-value-match` is `different-values(srcu-rscs)`, a value predicate on pairs.
 
-One difference is not the model's but herd's value semantics: where a value can only come out
-of thin air through plain accesses (a cycle of rf and dependencies no marked ordering breaks),
-herd7 keeps the execution with an unsolved symbolic value that equals no number, while here
-the value is free; such a test reports a value reachable where herd7 says Never
-(tests/data/disagreements/C-plain-lb-thin-air-*.litmus, strict xfails).
+herd's value semantics come with it (`unsolved_values`): where a value can only come out of
+thin air through plain accesses, herd7 keeps the execution with an unsolved symbolic value
+that equals no number (encode/thin_air.py).
 """
 
 from __future__ import annotations
