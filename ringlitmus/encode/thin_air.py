@@ -45,10 +45,26 @@ def thin_air_constraints(execution: Execution) -> list[z3.BoolRef]:
     }
     rank = {read: mk_int(f"solved-rank(e{read})") for read in solved}
     constraints: list[z3.BoolRef] = []
+    # The reads a write's value was computed from, folded away or not (`(r & 0) + 1`):
+    # herd does not fold, so they must be solved too.
+    data_into: dict[int, list[tuple[int, z3.BoolRef]]] = defaultdict(list)
+    for (source, write_id), guard in structure.data.items():
+        if source in solved:
+            data_into[write_id].append((source, as_bool(execution.symbols.guard(guard))))
     for (write_id, read_id), rf in execution.rf.items():
         value = structure.events[write_id].value
-        ranked = _solved_value(execution, value, solved, rank, rank[read_id])
-        sources_solved = _solved_value(execution, value, solved, None, None)
+        sources = data_into.get(write_id, [])
+        ranked = z3.And(
+            _solved_value(execution, value, solved, rank, rank[read_id]),
+            *[
+                mk_implies(flows, z3.And(solved[source], mk_less(rank[source], rank[read_id])))
+                for source, flows in sources
+            ],
+        )
+        sources_solved = z3.And(
+            _solved_value(execution, value, solved, None, None),
+            *[mk_implies(flows, solved[source]) for source, flows in sources],
+        )
         rf_holds = as_bool(rf)
         constraints.append(mk_implies(rf_holds, mk_implies(solved[read_id], ranked)))
         constraints.append(mk_implies(rf_holds, mk_implies(sources_solved, solved[read_id])))
@@ -60,7 +76,32 @@ def thin_air_constraints(execution: Execution) -> list[z3.BoolRef]:
         if tested:
             met = as_bool(execution.symbols.guard(path))
             constraints.append(mk_implies(met, z3.And(tested)))
+    for source, target, flows in _folded_computations(structure):
+        if source in solved:
+            met = as_bool(execution.symbols.guard(conjoin(structure.events[target].guard, flows)))
+            constraints.append(mk_implies(met, solved[source]))
     return constraints
+
+
+def _folded_computations(structure: EventStructure) -> Iterator[tuple[int, int, Guard]]:
+    """The dependencies (read, event, path) through a computation our values may have folded
+    away (`r & 0`, `x + (r ^ r)`, `if (r & 0)`): a written value that does not copy the read,
+    an address, a branch."""
+    for (source, target), flows in structure.data.items():
+        if source not in _copied(structure.events[target].value):
+            yield source, target, flows
+    for dependency in (structure.addr, structure.ctrl):
+        for (source, target), flows in dependency.items():
+            yield source, target, flows
+
+
+def _copied(value: Value) -> set[int]:
+    """The reads `value` copies (on some path): no arithmetic made it from them."""
+    if isinstance(value, ReadValue):
+        return {value.event}
+    if isinstance(value, Ite):
+        return _copied(value.then) | _copied(value.otherwise)
+    return set()
 
 
 def _computations(structure: EventStructure) -> Iterator[tuple[Guard, set[int]]]:
@@ -122,11 +163,14 @@ def _may_cycle(execution: Execution) -> bool:
     itself, with a plain access on the way? (Cycles of marked accesses alone break LKMM's
     happens-before: data dependencies between marked accesses are ppo, rfe is hb.)"""
     structure = execution.structure
+    data_sources: dict[int, set[int]] = defaultdict(set)
+    for source, write_id in structure.data:
+        data_sources[write_id].add(source)
     feeds: dict[int, set[tuple[int, bool]]] = defaultdict(set)
     for write_id, read_id in execution.rf:
         write = structure.events[write_id]
         plain = Tag.PLAIN in write.tags or Tag.PLAIN in structure.events[read_id].tags
-        for source in reads_of(write.value, set()):
+        for source in reads_of(write.value, set()) | data_sources[write_id]:
             feeds[source].add((read_id, plain))
     # A cycle through a plain edge exists iff some plain edge's target reaches its source.
     for source, targets in feeds.items():

@@ -78,12 +78,15 @@ def _fence(name: str):
 
 def _data(program: ProgramText, thread: ThreadText) -> None:
     """A store of a value computed from a loaded one: the value itself, plus one, or
-    `(r & 0) + v` (a dependency whose value is fixed)."""
+    `(r & 0) + v` (a dependency whose value is fixed). A plain store of a plain load's value
+    can close a cycle LKMM lets values come out of thin air through (encode/thin_air.py)."""
     rng = program.rng
     source = _value_source(program, thread)
     expression = rng.choice([source, f"{source} + 1", f"({source} & 0) + {program.value()}"])
     program.written.update(value + 1 for value in list(program.written))
-    form = rng.choice(["WRITE_ONCE(*{}, {})", "smp_store_release({}, {})", "atomic_set({}, {})"])
+    form = rng.choice(
+        ["WRITE_ONCE(*{}, {})", "smp_store_release({}, {})", "atomic_set({}, {})", "*{} = {}"]
+    )
     _emit(thread, form.format(program.location(thread), expression) + ";")
 
 
