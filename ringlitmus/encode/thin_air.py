@@ -10,6 +10,10 @@ forbid plain accesses to form one) with a symbolic value that equals no number a
 `S8`. Here that value is at least ir.UNSOLVED, a number no litmus test computes, so no
 equation with a number holds on it, and two copies of one unsolved value still compare equal.
 
+Not followed: herd also solves a read by the equation a successful cmpxchg makes (its value is
+the expected one), and from it the write it read from; a test with a conditional RMW is left
+as it was without this encoding (see _compares_a_read).
+
 What herd cannot compute with an unsolved value, it drops the execution for (measured with
 herd7 7.58): an `if` testing it, arithmetic on it (`r1 + 1`, `r1 & 1`, in a register or a
 write), an address made of it. So only copies carry it; a branch picks which value is written
@@ -36,7 +40,7 @@ def thin_air_constraints(execution: Execution) -> list[z3.BoolRef]:
     number equals and that nothing computes with it; none when no cycle of rf and data flow
     through a plain access can form (the usual case: then every read is solved)."""
     structure = execution.structure
-    if not _may_cycle(execution):
+    if not _may_cycle(execution) or _compares_a_read(structure):
         return []
     solved = {
         event.id: mk_bool(f"solved(e{event.id})")
@@ -156,6 +160,17 @@ def _solved_value(
         _solved_value(execution, value.left, solved, rank, bound),
         _solved_value(execution, value.right, solved, rank, bound),
     )
+
+
+def _compares_a_read(structure: EventStructure) -> bool:
+    """Does a conditional RMW (cmpxchg, atomic_add_unless) write only when its read returned
+    some value? herd then solves the read by that equation and, through rf, what it read from
+    (measured: a cmpxchg's success gives a value to a cycle no copy chain solves). That
+    solving runs every way rf goes, which the ranks above do not follow: values are left as
+    they were without this encoding (free), which may show a value out of thin air as a
+    number, but never drops an execution herd7 keeps."""
+    events = structure.events
+    return any(read in reads_of(events[write].guard, set()) for read, write in structure.rmw)
 
 
 def _may_cycle(execution: Execution) -> bool:
