@@ -12,7 +12,7 @@ equation with a number holds on it, and two copies of one unsolved value still c
 
 Not followed: herd also solves a read by the equation a successful cmpxchg makes (its value is
 the expected one), and from it the write it read from; a test with a conditional RMW is left
-as it was without this encoding (see _compares_a_read).
+as it was without this encoding (see compares_a_read).
 
 What herd cannot compute with an unsolved value, it drops the execution for (measured with
 herd7 7.58): an `if` testing it, arithmetic on it (`r1 + 1`, `r1 & 1`, in a register or a
@@ -40,7 +40,7 @@ def thin_air_constraints(execution: Execution) -> list[z3.BoolRef]:
     number equals and that nothing computes with it; none when no cycle of rf and data flow
     through a plain access can form (the usual case: then every read is solved)."""
     structure = execution.structure
-    if not _may_cycle(execution) or _compares_a_read(structure):
+    if not _may_cycle(execution) or compares_a_read(structure):
         return []
     solved = {
         event.id: mk_bool(f"solved(e{event.id})")
@@ -162,7 +162,7 @@ def _solved_value(
     )
 
 
-def _compares_a_read(structure: EventStructure) -> bool:
+def compares_a_read(structure: EventStructure) -> bool:
     """Does a conditional RMW (cmpxchg, atomic_add_unless) write only when its read returned
     some value? herd then solves the read by that equation and, through rf, what it read from
     (measured: a cmpxchg's success gives a value to a cycle no copy chain solves). That
