@@ -187,9 +187,9 @@ def test_long_mutant_is_checked_or_rejected_with_a_location(case: FuzzCase, tmp_
 
 
 def test_quick_profile_has_its_size() -> None:
-    """~200 inputs with the catalogue (the quick budget: ~30 s), over 60 without it; it grows
-    with litmus/ (three random mutants per file)."""
-    expected = (60, 200) if catalogue_sources() is None else (130, 300)
+    """~300 inputs with the catalogue (the quick budget: ~30 s), over 60 without it; it grows
+    with litmus/ (three random mutants per file: the LKMM regressions brought it past 300)."""
+    expected = (60, 260) if catalogue_sources() is None else (130, 360)
     assert expected[0] <= len(QUICK) <= expected[1], len(QUICK)
 
 
