@@ -49,11 +49,11 @@ def thin_air_constraints(execution: Execution) -> list[z3.BoolRef]:
     }
     rank = {read: mk_int(f"solved-rank(e{read})") for read in solved}
     constraints: list[z3.BoolRef] = []
-    # The reads a write's value was computed from, folded away or not (`(r & 0) + 1`):
-    # herd does not fold, so they must be solved too.
+    # The reads a computed value was made from, folded away or not (`(r & 0) + 1`): herd
+    # does not fold, so they must be solved too.
     data_into: dict[int, list[tuple[int, z3.BoolRef]]] = defaultdict(list)
     for (source, write_id), guard in structure.data.items():
-        if source in solved:
+        if source in solved and not _copies(structure.events[write_id].value):
             data_into[write_id].append((source, as_bool(execution.symbols.guard(guard))))
     for (write_id, read_id), rf in execution.rf.items():
         value = structure.events[write_id].value
@@ -92,20 +92,24 @@ def _folded_computations(structure: EventStructure) -> Iterator[tuple[int, int, 
     away (`r & 0`, `x + (r ^ r)`, `if (r & 0)`): a written value that does not copy the read,
     an address, a branch."""
     for (source, target), flows in structure.data.items():
-        if source not in _copied(structure.events[target].value):
+        if not _copies(structure.events[target].value):
             yield source, target, flows
     for dependency in (structure.addr, structure.ctrl):
         for (source, target), flows in dependency.items():
             yield source, target, flows
 
 
-def _copied(value: Value) -> set[int]:
-    """The reads `value` copies (on some path): no arithmetic made it from them."""
+def _copies(value: Value) -> bool:
+    """Is `value` a read's value as it was (on each path, or a constant on some)? Its data
+    dependencies then come through that read: from its own rf source, or from a store the
+    thread made to the same location (lrs), which its rank already accounts for."""
     if isinstance(value, ReadValue):
-        return {value.event}
+        return True
     if isinstance(value, Ite):
-        return _copied(value.then) | _copied(value.otherwise)
-    return set()
+        return all(
+            isinstance(branch, int) or _copies(branch) for branch in (value.then, value.otherwise)
+        )
+    return False
 
 
 def _computations(structure: EventStructure) -> Iterator[tuple[Guard, set[int]]]:
