@@ -215,6 +215,10 @@ class FinalArithmetic:
 
 
 Expr = Const | Reg | Address | BinOp
+
+# A final value herd7 leaves unsolved (a value out of thin air, printed `S8` by herd): every
+# such value is at least this, a number no litmus test computes, and is reported as this.
+UNSOLVED = 1 << 40
 Term = Const | Address | FinalRegister | FinalLocation | FinalArithmetic
 
 

@@ -28,6 +28,7 @@ from ringlitmus.encode.solver import (
     push,
 )
 from ringlitmus.encode.terms import any_of, as_bool, assert_all, mk_compare, mk_or, negation
+from ringlitmus.encode.thin_air import thin_air_constraints
 from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
 from ringlitmus.semantics import build_event_structure
@@ -158,11 +159,13 @@ def _check_variant(
     started = time.perf_counter()
     labels = observed_terms(test)
     structure = build_event_structure(
-        variant.program, observed_registers(labels.values()), deadline
+        variant.program, observed_registers(labels.values()), deadline, observed_cells(test)
     )
     execution = encode_execution(structure, deadline)
     encoder = RelationEncoder(execution, deadline)
     model = MODELS[options.model]
+    if model.unsolved_values:
+        execution.constraints.extend(thin_air_constraints(execution))
     axioms = [encoder.encode_axiom(axiom) for axiom in model.axioms]
     flags = {flag.name: any_of(encoder.pairs(flag.relation).values()) for flag in model.flags}
     axioms.append(encoder.side_constraints())
@@ -416,6 +419,16 @@ def observed_registers(terms: Iterable[ir.Term]) -> dict[str, set[str]]:
     return registers
 
 
+def observed_cells(test: ir.Test) -> set[str]:
+    """The cells whose final values the test names: in a condition, its filter or its
+    `locations` (herd's observed locations, whose final writes are its set FW)."""
+    conditions = [outcome.condition for outcome in test.outcomes]
+    if test.filter is not None:
+        conditions.append(test.filter)
+    terms = [term for condition in conditions for term in ir.condition_terms(condition)]
+    return {term.cell for term in [*terms, *test.observed] if isinstance(term, ir.FinalLocation)}
+
+
 def read_state(
     execution: Execution, model: z3.ModelRef, labels: dict[str, ir.Term]
 ) -> dict[str, int]:
@@ -423,7 +436,8 @@ def read_state(
     state: dict[str, int] = {}
     for label, term in labels.items():
         value = final_value(execution, term)
-        state[label] = model_integer(model, value)
+        # Every unsolved value is reported alike (herd's S8, S12...: its names are its own).
+        state[label] = min(model_integer(model, value), ir.UNSOLVED)
     return state
 
 
@@ -495,7 +509,9 @@ def enumerate_states(
             states.append(state)
             # The terms `z3.Or(value != seen, ...)` builds, without the wrappers' coercions.
             blocking = [
-                mk_compare(ir.CmpOp.NE, values[label], state[label])
+                mk_compare(ir.CmpOp.LT, values[label], ir.UNSOLVED)
+                if state[label] == ir.UNSOLVED
+                else mk_compare(ir.CmpOp.NE, values[label], state[label])
                 for label in labels
                 if not isinstance(values[label], int)
             ]

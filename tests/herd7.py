@@ -24,6 +24,8 @@ _OBSERVATION = re.compile(r"^Observation (\S+) (Never|Sometimes|Always) (\d+) (\
 _CONDITION = re.compile(r"^Condition (.*)$", re.MULTILINE)
 _VALIDATION = re.compile(r"^(Ok|No)$", re.MULTILINE)
 _FLAG = re.compile(r"^Flag (\S+)$", re.MULTILINE)
+# herd numbers the symbols of the values it leaves unsolved (`0:r0=S8;`); we print them `S`.
+_UNSOLVED = re.compile(r"=S\d+;")
 
 
 def herd7_path() -> Path | None:
@@ -84,7 +86,7 @@ def parse_herd_output(text: str) -> HerdAnswer:
     if states_match is not None:
         count = int(states_match.group(1))
         lines = text[states_match.end() :].lstrip("\n").splitlines()[:count]
-        states = {" ".join(line.split()) for line in lines}
+        states = {_UNSOLVED.sub("=S;", " ".join(line.split())) for line in lines}
     validation = _VALIDATION.search(text)
     condition = _CONDITION.search(text)
     return HerdAnswer(

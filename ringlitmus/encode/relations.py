@@ -30,6 +30,7 @@ from ringlitmus.encode.static import (
 from ringlitmus.encode.terms import (
     Cond,
     as_bool,
+    compare,
     mk_bool,
     mk_compare,
     mk_implies,
@@ -49,7 +50,13 @@ RawSet = dict[int, Raw]
 Predicate = Callable[[int, int], Cond]
 Item = TypeVar("Item")
 
-_PREDICATES = (BaseRelation.LOC, BaseRelation.EXT, BaseRelation.INT, BaseRelation.SAME_INSTANCE)
+_PREDICATES = (
+    BaseRelation.LOC,
+    BaseRelation.EXT,
+    BaseRelation.INT,
+    BaseRelation.SAME_INSTANCE,
+    BaseRelation.DIFFERENT_VALUES,
+)
 
 
 class RelationEncoder:
@@ -355,6 +362,8 @@ class RelationEncoder:
             return lambda a, b: events[a].thread == events[b].thread and events[a].thread >= 0
         if base is BaseRelation.EXT:
             return lambda a, b: events[a].thread != events[b].thread or events[a].thread < 0
+        if base is BaseRelation.DIFFERENT_VALUES:
+            return self._different_values
         return lambda a, b: (
             a == b
             or (
@@ -362,6 +371,14 @@ class RelationEncoder:
                 and events[a].instruction == events[b].instruction
             )
         )
+
+    def _different_values(self, a: int, b: int) -> Cond:
+        """Do two accesses write or read different values?"""
+        first, second = self.structure.events[a], self.structure.events[b]
+        if first.kind is EventKind.FENCE or second.kind is EventKind.FENCE:
+            return False
+        execution = self.execution
+        return compare(CmpOp.NE, execution.value(first), execution.value(second))
 
     def _as_predicate(self, term: rel.RelTerm) -> Predicate | None:
         while isinstance(term, rel.Named):
@@ -709,6 +726,7 @@ _MEMBERSHIP: dict[BaseSet, Callable[[Event], bool]] = {
     BaseSet.UNLOCK: lambda event: Tag.UNLOCK in event.tags,
     BaseSet.LOCK_FAIL: lambda event: Tag.LOCK_FAIL in event.tags,
     BaseSet.IS_LOCKED: lambda event: Tag.IS_LOCKED in event.tags,
+    BaseSet.OBSERVED: lambda event: Tag.OBSERVED in event.tags,
 }
 
 

@@ -5,15 +5,14 @@ of lkmm_base.py (fences, ppo, hb, pb, locks), lkmm_rcu.py (RCU, SRCU) and lkmm_p
 This is the kernel's `tools/memory-model/linux-kernel.cat` with `linux-kernel.bell`, `lock.cat`
 and `linux-kernel.def` as herd7 7.58 runs them (variant lkmmv2; the shared catalogue's
 `linux/cats/` holds that text). What lock.cat spells differently is said in lkmm_base.py; its
-flags about malformed lock use that cannot arise here (an LKR without its LKW) are left out,
-and so is `lock-final` (a test reading a lock's final value), which names herd's final writes.
-The bell's `srcu-bad-value-match` flag (different-values) is left out too: no relation here
-compares two events' values.
+flags about malformed lock use that cannot arise here (an LKR without its LKW) hold by
+construction. lock.cat's `lock-final` names herd's FW, the final writes of the locations the
+test observes: the co-last writes at the locations of the initial writes tagged Observed. The
+bell's `srcu-bad-value-match` is `different-values(srcu-rscs)`, a value predicate on pairs.
 
-One difference is not the model's but herd's value semantics: where a value can only come out
-of thin air through plain accesses (a cycle of rf and dependencies no marked ordering breaks),
-herd7 keeps the execution with an unsolved symbolic value that equals no number, while here
-the value is free; such a test reports a value reachable where herd7 says Never.
+herd's value semantics come with it (`unsolved_values`): where a value can only come out of
+thin air through plain accesses, herd7 keeps the execution with an unsolved symbolic value
+that equals no number (encode/thin_air.py).
 """
 
 from __future__ import annotations
@@ -73,6 +72,7 @@ from ringlitmus.models.lkmm_rcu import (
     rcu_link,
     rcu_order,
     rcu_rscs,
+    srcu_bad_value_match,
     srcu_rscs,
     strong_fence_rcu,
     unmatched_rcu_lock,
@@ -81,11 +81,15 @@ from ringlitmus.models.lkmm_rcu import (
     unmatched_srcu_unlock,
 )
 from ringlitmus.models.relations import (
+    BaseSet,
     Diff,
+    EventSet,
     Inter,
+    Inverse,
     Model,
     Range,
     SetDiff,
+    SetInter,
     SetUnion,
     acyclic,
     empty,
@@ -95,10 +99,15 @@ from ringlitmus.models.relations import (
     seq,
     union,
 )
-from ringlitmus.models.vocabulary import amo, coe, fre, loc, po_loc, rmw
+from ringlitmus.models.vocabulary import W, amo, co, coe, fre, loc, po_loc, rmw
 
 # lock.cat's lock and SRCU-struct events: plain accesses to them are a mistake.
 ALL_LOCKS = SetUnion((LKR, LKW, UL, LF, RL_RU, Srcu_lock, Srcu_unlock, Sync_srcu))
+# herd's FW: the final write of each cell the test observes, that is the co-last write among
+# those at the location of the cell's (tagged) initial write.
+observed_writes = SetInter(W, Range(seq(ident(EventSet(BaseSet.OBSERVED)), loc)))
+FW = SetDiff(observed_writes, Range(Inverse(co)))
+lock_final = seq(ident(FW), loc, ident(ALL_LOCKS))
 critical = Diff(
     seq(ident(LKW), po_loc, ident(UL)),
     seq(po_loc, ident(SetUnion((LKW, UL))), po_loc),
@@ -168,10 +177,13 @@ LKMM = Model(
         flag(unmatched_srcu_unlock, "unmatched-srcu-unlock"),
         flag(multiple_srcu_matches, "multiple-srcu-matches"),
         flag(invalid_sleep, "invalid-sleep"),
+        flag(srcu_bad_value_match, "srcu-bad-value-match"),
         flag(
             seq(ident(SetDiff(SetDiff(M, IW), ALL_LOCKS)), loc, ident(ALL_LOCKS)),
             "mixed-lock-accesses",
         ),
         flag(ident(SetDiff(UL, Range(critical))), "unmatched-unlock"),
+        flag(lock_final, "lock-final"),
     ),
+    unsolved_values=True,
 )

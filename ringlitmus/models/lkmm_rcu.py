@@ -124,3 +124,5 @@ unmatched_srcu_lock = ident(SetDiff(Srcu_lock, Range(Inverse(srcu_rscs))))
 unmatched_srcu_unlock = ident(SetDiff(Srcu_unlock, Range(srcu_rscs)))
 multiple_srcu_matches = Diff(seq(srcu_rscsi, srcu_rscs), ident(All))
 invalid_sleep = Inter(rcu_rscs, seq(po, ident(Sync_srcu), po))
+# srcu_read_unlock() given another value than its srcu_read_lock() returned (different-values).
+srcu_bad_value_match = Inter(srcu_rscs, Rel(BaseRelation.DIFFERENT_VALUES))

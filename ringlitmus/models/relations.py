@@ -52,6 +52,7 @@ class BaseSet(Enum):
     UNLOCK = "UL"
     LOCK_FAIL = "LF"
     IS_LOCKED = "RL|RU"
+    OBSERVED = "Observed"
 
 
 class BaseRelation(Enum):
@@ -76,6 +77,9 @@ class BaseRelation(Enum):
     PICK_DATA_DEP = "pick-data-dep"
     PICK_CTRL_DEP = "pick-ctrl-dep"
     RCU_RSCS = "rcu-rscs"
+    # herd's `different-values(r)` is `r & different-values`: pairs of accesses whose values
+    # (written, or read) differ.
+    DIFFERENT_VALUES = "different-values"
 
 
 # --------------------------------------------------------------------------- event sets
@@ -326,12 +330,14 @@ class Flag:
 @frozen
 class Model:
     """A memory model: its name, the axioms every consistent execution satisfies and the
-    flags it raises."""
+    flags it raises. `unsolved_values`: its axioms let values come out of thin air, which
+    herd keeps as unsolved symbolic values (encode/thin_air.py)."""
 
     name: str
     axioms: tuple[Axiom, ...]
     definitions: tuple[Named, ...] = ()
     flags: tuple[Flag, ...] = ()
+    unsolved_values: bool = False
 
 
 # --------------------------------------------------------------------------- builders

@@ -151,13 +151,21 @@ def herd_states(
         rows[row] = rows.get(row, False) or holds
     lines = tuple(
         " ".join(
-            f"{herd_term(test, ordered[label])}={names.get(value, value)};"
+            f"{herd_term(test, ordered[label])}={_herd_value(value, names)};"
             for label, value in zip(labels, row, strict=True)
         )
         for row in sorted(rows)
     )
     positive = sum(rows.values())
     return HerdStates(lines, positive, len(rows) - positive)
+
+
+def _herd_value(value: int, names: Mapping[int, str]) -> str:
+    """A final value as herd prints it: a location's name for its address, `S` for a value
+    out of thin air (herd numbers its symbols, `S8`; the numbers are herd's own)."""
+    if value == ir.UNSOLVED:
+        return "S"
+    return str(names.get(value, value))
 
 
 def _stores_addresses(program: ir.Program) -> bool:

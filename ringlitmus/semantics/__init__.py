@@ -56,11 +56,13 @@ def build_event_structure(
     program: ir.Program,
     observed: Mapping[str, Collection[str]] | None = None,
     deadline: Deadline | None = None,
+    observed_cells: Collection[str] = (),
 ) -> EventStructure:
     """Run every thread symbolically and collect its events and static relations.
 
     `observed` maps a thread's name to the registers whose final values will be asked for
-    (`final_registers` holds only those); None keeps every register's final value. Past
+    (`final_registers` holds only those); None keeps every register's final value.
+    `observed_cells` names the cells whose final values the test names (Tag.OBSERVED). Past
     `deadline` it raises CheckTimeoutError.
     """
     bases, cells = layout_locations(program)
@@ -74,10 +76,11 @@ def build_event_structure(
     )
     structure.cell_types = cell_types(program, bases)
     for location in program.locations:
-        for index, initial in enumerate(location.initial):
+        for index, (initial, cell) in enumerate(zip(location.initial, location.cells, strict=True)):
             address = bases[location.name] + index * ir.CELL_SIZE
             value = constant_value(initial, bases, location.span)
-            add_event(structure, -1, EventKind.WRITE, address, value, True, -1, {Tag.INIT})
+            tags = {Tag.INIT, Tag.OBSERVED} if cell in observed_cells else {Tag.INIT}
+            add_event(structure, -1, EventKind.WRITE, address, value, True, -1, tags)
     for index, thread in enumerate(program.threads):
         structure.thread_events.append([])
         registers = None if observed is None else observed.get(thread.name, ())

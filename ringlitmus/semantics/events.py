@@ -34,6 +34,8 @@ class Tag(Enum):
     spin_lock() or a successful spin_trylock(), UNLOCK spin_unlock(), LOCK_FAIL a failed
     spin_trylock(), IS_LOCKED spin_is_locked() (herd's RL or RU, told apart by the value it
     reads); SRCU_LOCK and SRCU_UNLOCK are srcu_read_lock()'s read and srcu_read_unlock()'s write.
+    OBSERVED marks the initial write of a cell whose final value the test names (its final
+    condition, filter or `locations`): herd's final writes (FW) are those cells' co-last writes.
     """
 
     ACQUIRE = "A"
@@ -52,6 +54,7 @@ class Tag(Enum):
     IS_LOCKED = "RL|RU"
     SRCU_LOCK = "Srcu-lock"
     SRCU_UNLOCK = "Srcu-unlock"
+    OBSERVED = "Observed"
 
 
 @frozen
@@ -126,6 +129,9 @@ class EventStructure:
     assumptions: list[Guard] = field(default_factory=list)
     # Matching rcu_read_lock() / rcu_read_unlock() pairs (linux-kernel.bell's rcu-rscs).
     rcu_rscs: Pairs = field(default_factory=dict)
+    # Every conditional branch: the path it is met on and its condition (herd drops an
+    # execution whose branch tests a value out of thin air: encode/thin_air.py).
+    branches: list[tuple[Guard, Guard]] = field(default_factory=list)
 
     @property
     def init_writes(self) -> Iterator[Event]:

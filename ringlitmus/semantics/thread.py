@@ -293,6 +293,7 @@ class ThreadRunner(MemoryAccesses, LockAccesses):
             taken: Guard = self.guard
         else:
             condition = self.condition(instruction.condition, instruction.span)
+            self.structure.branches.append((self.guard, condition.value))  # type: ignore[arg-type]
             if instruction.ctrl_until is not None:
                 self.ctrl_scopes.setdefault(
                     instruction.ctrl_until, (dict(self.ctrl), dict(self.pick_ctrl))

@@ -3,8 +3,8 @@ the C front end reads.
 
 Values land in r0..r9 (observed in the final states); a pointer read from `p` (which holds x's
 or y's address) lands in q0..q9, never observed: herd prints a pointer as a location's name.
-Rows for constructs whose support is being added (plain accesses, spinlocks, RCU) are in the
-table switched off; RINGLITMUS_DIFF_ENABLE=plain,lock,rcu,... switches them on.
+Every row is on, plain accesses, spinlocks and RCU included; a row a table marks as off would
+be switched on by RINGLITMUS_DIFF_ENABLE (see differential/program.py).
 """
 
 from __future__ import annotations
@@ -78,12 +78,15 @@ def _fence(name: str):
 
 def _data(program: ProgramText, thread: ThreadText) -> None:
     """A store of a value computed from a loaded one: the value itself, plus one, or
-    `(r & 0) + v` (a dependency whose value is fixed)."""
+    `(r & 0) + v` (a dependency whose value is fixed). A plain store of a plain load's value
+    can close a cycle LKMM lets values come out of thin air through (encode/thin_air.py)."""
     rng = program.rng
     source = _value_source(program, thread)
     expression = rng.choice([source, f"{source} + 1", f"({source} & 0) + {program.value()}"])
     program.written.update(value + 1 for value in list(program.written))
-    form = rng.choice(["WRITE_ONCE(*{}, {})", "smp_store_release({}, {})", "atomic_set({}, {})"])
+    form = rng.choice(
+        ["WRITE_ONCE(*{}, {})", "smp_store_release({}, {})", "atomic_set({}, {})", "*{} = {}"]
+    )
     _emit(thread, form.format(program.location(thread), expression) + ";")
 
 
@@ -101,9 +104,8 @@ def _branch(program: ProgramText, thread: ThreadText) -> None:
         thread.lines.append("} else {")
         pick(rng, enabled_rows(_SIMPLE_ROWS)).write(program, thread)
     thread.lines.append("}")
-    # An access after the if's body is a known disagreement (tests/data/disagreements/
-    # C-LB-ctrl-after-if.litmus: our ctrl reaches it, herd7's does not): the if ends the
-    # thread until that is fixed, unless RINGLITMUS_DIFF_ENABLE names after-if.
+    # Accesses after the if's body (once a disagreement: litmus/regressions/
+    # C-LB-ctrl-after-if.litmus) are generated while the after-if row is on.
     thread.ended = not enabled_rows([_AFTER_IF])
 
 

@@ -2,7 +2,8 @@
 call of herd's linux-kernel.def but locking, RCU and SRCU.
 
 The files: litmus/regressions/ (each exposed a disagreement once; its `Expected=` line is
-herd7's verdict) and tests/data/c/ (one rule of herd's C semantics each).
+herd7's verdict) and tests/data/c/ (one rule of herd's C semantics each); the flags herd7
+prints (`Flag lock-final`) must be ours too.
 """
 
 from __future__ import annotations
@@ -27,20 +28,24 @@ _MACRO = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\(([^)]*)\)", re.MULTILINE)
 
 
 def _ours(path: Path) -> str:
+    return _observation_and_flags(path)[0]
+
+
+def _observation_and_flags(path: Path) -> tuple[str, set[str]]:
     (variant,) = check_test(
         parse_file(str(path)), CheckOptions(model="lkmm", observation=True)
     ).variants
     (outcome,) = variant.outcomes
-    return judge_outcome(outcome).observation.value
+    return judge_outcome(outcome).observation.value, set(variant.flags)
 
 
 @pytest.mark.parametrize(
     "path", REGRESSIONS + CASES, ids=[path.name for path in REGRESSIONS + CASES]
 )
-def test_lkmm_gives_herd7s_observation(path: Path) -> None:
+def test_lkmm_gives_herd7s_observation_and_flags(path: Path) -> None:
     answer = run_herd7(path, "lkmm")
     assert answer is not None and answer.observation is not None, answer
-    assert _ours(path) == answer.observation
+    assert _observation_and_flags(path) == (answer.observation, set(answer.flags))
 
 
 @pytest.mark.parametrize("path", REGRESSIONS, ids=[path.name for path in REGRESSIONS])

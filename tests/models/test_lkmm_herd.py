@@ -13,6 +13,7 @@ import pytest
 from herd7 import run_herd7
 
 from ringlitmus.frontends import parse_file
+from ringlitmus.ir import UNSOLVED
 from ringlitmus.outcomes import CheckOptions, check_test
 from ringlitmus.reports.herd import judge_outcome
 from ringlitmus.semantics import layout_locations
@@ -28,7 +29,8 @@ def _states(path: Path, states: tuple[dict[str, int], ...], shown: set[str]) -> 
 
     def spelled(key: str, value: int) -> str:
         label = key if ":" in key else f"[{key}]"
-        return f"{label}={names.get(value, value)};"
+        shown = "S" if value == UNSOLVED else names.get(value, value)
+        return f"{label}={shown};"
 
     return {
         " ".join(spelled(key, value) for key, value in sorted(state.items()) if key in shown)

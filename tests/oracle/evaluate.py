@@ -16,7 +16,7 @@ from ringlitmus.ir import FenceKind
 from ringlitmus.models import relations as rel
 from ringlitmus.models.relations import AxiomKind, BaseRelation, BaseSet
 from ringlitmus.semantics import Event, EventKind, EventStructure, Pairs, Tag
-from ringlitmus.symbolic import holds
+from ringlitmus.symbolic import evaluate, holds
 
 Pair = tuple[int, int]
 Relation = frozenset[Pair]
@@ -224,6 +224,15 @@ class Evaluator:
                 for b in events
                 if a.id == b.id or (_same_thread(a, b) and a.instruction == b.instruction)
             )
+        if base is BaseRelation.DIFFERENT_VALUES:
+            accesses = [event for event in events if event.kind is not EventKind.FENCE]
+            value = {
+                event.id: evaluate(event.value, execution.reads, execution.choices)
+                for event in accesses
+            }
+            return frozenset(
+                (a.id, b.id) for a in accesses for b in accesses if value[a.id] != value[b.id]
+            )
         static: dict[BaseRelation, Pairs] = {
             BaseRelation.RMW: self.structure.rmw,
             BaseRelation.AMO: self.structure.amo,
@@ -294,6 +303,7 @@ def in_base_set(base: BaseSet, event: Event) -> bool:
         BaseSet.UNLOCK: Tag.UNLOCK,
         BaseSet.LOCK_FAIL: Tag.LOCK_FAIL,
         BaseSet.IS_LOCKED: Tag.IS_LOCKED,
+        BaseSet.OBSERVED: Tag.OBSERVED,
     }
     if base in tags:
         return tags[base] in event.tags
