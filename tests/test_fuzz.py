@@ -188,9 +188,9 @@ def test_long_mutant_is_checked_or_rejected_with_a_location(case: FuzzCase, tmp_
 
 
 def test_quick_profile_has_its_size() -> None:
-    """~320 inputs with the catalogue (the quick budget: ~30 s), over 60 without it; it grows
-    with litmus/ (three random mutants per file; issue 19's 15 regressions added 45)."""
-    expected = (60, 260) if catalogue_sources() is None else (130, 360)
+    """~400 inputs with the catalogue (the quick budget: ~30 s), over 60 without it; it grows
+    with litmus/ (three random mutants per file: session 7's ~35 regressions added ~100)."""
+    expected = (60, 360) if catalogue_sources() is None else (130, 440)
     assert expected[0] <= len(QUICK) <= expected[1], len(QUICK)
 
 
