@@ -327,9 +327,10 @@ def _require_executions(
     """The results, with "unreachable" kept only over a non-empty set of executions; and
     whether the variant has no candidate execution at all.
 
-    Only asked when some answer is "unreachable", or no state was found, and no final state
-    was listed: a reachable answer or a listed state already shows an execution. Without executions every claim of unreachability would hold
-    vacuously, so none is given: each outcome becomes undecided with the reason.
+    Asked only when the list of final states came back empty, or none was made and some answer
+    is "unreachable": a listed state or a reachable answer already shows an execution. Without
+    executions every claim of unreachability would hold vacuously, so none is given: each
+    outcome becomes undecided with the reason.
     """
     proved_empty = any(result.status is Verdict.UNREACHABLE for result in results)
     if states or (not proved_empty and states is None):
