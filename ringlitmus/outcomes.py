@@ -16,7 +16,6 @@ import z3
 from ringlitmus import ir
 from ringlitmus.deadline import CheckTimeoutError, Deadline, Phase, start_deadline
 from ringlitmus.encode.execution import Execution, encode_condition, encode_execution, final_value
-from ringlitmus.encode.readback import model_integer, model_truth
 from ringlitmus.encode.relations import RelationEncoder
 from ringlitmus.encode.solver import (
     Decision,
@@ -25,9 +24,11 @@ from ringlitmus.encode.solver import (
     decide,
     fresh_context,
     new_solver,
+    pop_unless_expired,
     push,
 )
-from ringlitmus.encode.terms import any_of, as_bool, assert_all, mk_compare, mk_or, negation
+from ringlitmus.encode.states import Sightings, describe_execution, enumerate_states, read_state
+from ringlitmus.encode.terms import Cond, any_of, as_bool, assert_all, negation
 from ringlitmus.encode.thin_air import thin_air_constraints
 from ringlitmus.frozen import frozen
 from ringlitmus.models import MODELS
@@ -191,9 +192,22 @@ def _check_variant(
                 for o in test.outcomes
             ),
         )
+    states: tuple[dict[str, int], ...] | None = None
+    complete = True
+    sightings: Sightings | None = None
+    if options.states and observe:
+        # herd's Observation asks both sides of every condition: a complete enumeration of
+        # the final states answers both, without a query each.
+        sightings = _outcome_sightings(test.outcomes, execution)
+        states, complete = enumerate_states(
+            execution, solver, labels, options.max_states, deadline, sightings
+        )
     results: list[OutcomeResult] = []
-    for outcome in test.outcomes:
+    for index, outcome in enumerate(test.outcomes):
         expected = test.expected(variant.name, outcome.name, options.model)
+        if sightings is not None and complete:
+            results.append(_seen_outcome(expected, outcome, sightings, index))
+            continue
         try:
             decided = decide_outcome(
                 expected, outcome, execution, solver, labels, observe, deadline
@@ -203,9 +217,7 @@ def _check_variant(
             decided = _undecided(expected, outcome, exceeded.reason)
         results.append(decided)
     raised = _raised_flags(solver, flags, deadline)
-    states: tuple[dict[str, int], ...] | None = None
-    complete = True
-    if options.states:
+    if options.states and sightings is None:
         states, complete = enumerate_states(execution, solver, labels, options.max_states, deadline)
     decided, vacuous = _require_executions(
         tuple(results), solver, states, test.filter is not None, deadline
@@ -220,6 +232,39 @@ def _check_variant(
         no_execution=vacuous,
         flags=tuple(name for name, verdict in raised.items() if verdict is Verdict.REACHABLE),
         unknown_flags=tuple(name for name, verdict in raised.items() if verdict is Verdict.UNKNOWN),
+    )
+
+
+def _outcome_targets(outcome: ir.Outcome, execution: Execution) -> tuple[Cond, Cond]:
+    """What is asked of an outcome, and its other side: its condition and the negation (the
+    other way round for REQUIRED, whose answer is about a violation)."""
+    condition = encode_condition(execution, outcome.condition)
+    if outcome.kind is ir.OutcomeKind.REQUIRED:
+        return negation(condition), condition
+    return condition, negation(condition)
+
+
+def _outcome_sightings(outcomes: Iterable[ir.Outcome], execution: Execution) -> Sightings:
+    targets, others = zip(*(_outcome_targets(o, execution) for o in outcomes), strict=True)
+    return Sightings(targets, others)
+
+
+def _seen_outcome(
+    expected: ir.Reachability | None, outcome: ir.Outcome, sightings: Sightings, index: int
+) -> OutcomeResult:
+    """An outcome's answers read off a complete enumeration of the final states."""
+    witness, execution_trace = sightings.witnesses.get(index, (None, None))
+    status = Verdict.UNREACHABLE if witness is None else Verdict.REACHABLE
+    other = index in sightings.satisfied
+    return OutcomeResult(
+        name=outcome.name,
+        kind=outcome.kind,
+        status=status,
+        expected=expected,
+        ok=judge(outcome.kind, status, expected),
+        witness=witness,
+        execution=execution_trace,
+        always=Verdict.REACHABLE if other else Verdict.UNREACHABLE,
     )
 
 
@@ -285,13 +330,14 @@ def _require_executions(
     """The results, with "unreachable" kept only over a non-empty set of executions; and
     whether the variant has no candidate execution at all.
 
-    Only asked when some answer is "unreachable" (or no state was found): any reachable answer
-    already shows an execution. Without executions every claim of unreachability would hold
-    vacuously, so none is given: each outcome becomes undecided with the reason.
+    Asked only when the list of final states came back empty, or none was made and some answer
+    is "unreachable": a listed state or a reachable answer already shows an execution. Without
+    executions every claim of unreachability would hold vacuously, so none is given: each
+    outcome becomes undecided with the reason.
     """
     proved_empty = any(result.status is Verdict.UNREACHABLE for result in results)
-    if not proved_empty and states != ():
-        return results, False
+    if states or (not proved_empty and states is None):
+        return results, False  # a state found is an execution
     try:
         decision = decide(solver, deadline=deadline)
     except CheckTimeoutError as exceeded:
@@ -336,13 +382,11 @@ def decide_outcome(
     """Is the outcome's condition (or, for REQUIRED, its violation) reachable? `expected` is
     the file's claim about it, under the model the solver encodes. Past `deadline`,
     CheckTimeoutError."""
-    condition = encode_condition(execution, outcome.condition)
-    target = negation(condition) if outcome.kind is ir.OutcomeKind.REQUIRED else condition
+    target, other = _outcome_targets(outcome, execution)
     decision = _decide_under(solver, target, deadline)
     always: Verdict | None = None
     if observation:
         # herd's Never/Sometimes/Always needs the other side too: can the condition fail?
-        other = condition if outcome.kind is ir.OutcomeKind.REQUIRED else negation(condition)
         always = _decide_under(solver, other, deadline).verdict
     witness = execution_trace = None
     if decision.model is not None:
@@ -369,14 +413,7 @@ def _decide_under(
         solver.add(as_bool(condition))
         return decide(solver, deadline=deadline)
     finally:
-        _pop_unless_expired(solver, deadline)
-
-
-def _pop_unless_expired(solver: z3.Solver, deadline: Deadline | None) -> None:
-    # Past the deadline the solver's context may have been interrupted and refuse the pop;
-    # the solver is dropped with the rest of the variant anyway.
-    if deadline is None or not deadline.expired():
-        solver.pop()
+        pop_unless_expired(solver, deadline)
 
 
 def judge(kind: ir.OutcomeKind, status: Verdict, expected: ir.Reachability | None) -> bool | None:
@@ -427,104 +464,3 @@ def observed_cells(test: ir.Test) -> set[str]:
         conditions.append(test.filter)
     terms = [term for condition in conditions for term in ir.condition_terms(condition)]
     return {term.cell for term in [*terms, *test.observed] if isinstance(term, ir.FinalLocation)}
-
-
-def read_state(
-    execution: Execution, model: z3.ModelRef, labels: dict[str, ir.Term]
-) -> dict[str, int]:
-    """The final value of every labelled term in `model`."""
-    state: dict[str, int] = {}
-    for label, term in labels.items():
-        value = final_value(execution, term)
-        # Every unsolved value is reported alike (herd's S8, S12...: its names are its own).
-        state[label] = min(model_integer(model, value), ir.UNSOLVED)
-    return state
-
-
-def describe_execution(execution: Execution, model: z3.ModelRef) -> dict[str, list[str]]:
-    """The rf edges and coherence orders chosen by `model`, in words, with values.
-
-    rf: `init:W x=0 -rf-> P1:R x=0`. co: `x: init:0 -co-> P0:1 -co-> P1:0`, each write named
-    by its thread and value, so a write of the initial value again never reads as a cycle.
-    """
-    structure = execution.structure
-    names = structure.cells
-
-    def thread_of(event_id: int) -> str:
-        event = structure.events[event_id]
-        return structure.thread_names[event.thread] if event.thread >= 0 else "init"
-
-    def written(write_id: int) -> int:
-        return model_integer(model, execution.value(structure.events[write_id]))
-
-    def where(event_id: int, value: int) -> str:
-        address = model_integer(model, execution.addresses[event_id])
-        cell = names.get(address, hex(address))
-        return f"{thread_of(event_id)}:{structure.events[event_id].kind.value} {cell}={value}"
-
-    rf = [
-        f"{where(w, written(w))} -rf-> {where(r, written(w))}"
-        for (w, r), variable in execution.rf.items()
-        if model_truth(model, variable)
-    ]
-    orders: dict[str, list[tuple[int, int]]] = {}
-    for write_id, clock in execution.clocks.items():
-        if not model_truth(model, execution.executes[write_id]):
-            continue
-        address = model_integer(model, execution.addresses[write_id])
-        position = model_integer(model, clock)
-        orders.setdefault(names.get(address, hex(address)), []).append((position, write_id))
-    co = []
-    for cell, writes in sorted(orders.items()):
-        chain = [f"{thread_of(w)}:{written(w)}" for _, w in sorted(writes)]
-        co.append(f"{cell}: " + " -co-> ".join(chain))
-    return {"rf": rf, "co": co}
-
-
-def enumerate_states(
-    execution: Execution,
-    solver: z3.Solver,
-    labels: dict[str, ir.Term],
-    limit: int,
-    deadline: Deadline | None = None,
-) -> tuple[tuple[dict[str, int], ...], bool]:
-    """Every reachable final state of the labelled terms (blocking clauses), sorted by their
-    values in label order; complete flag (False when the limit, the solver or `deadline`
-    stopped the enumeration)."""
-    states: list[dict[str, int]] = []
-    try:
-        push(solver, deadline)
-    except CheckTimeoutError:
-        return (), False
-    try:
-        values = {label: final_value(execution, term) for label, term in labels.items()}
-        while len(states) < limit:
-            try:
-                decision = decide(solver, deadline=deadline)
-            except CheckTimeoutError:
-                return tuple(states), False
-            if decision.model is None:
-                return _in_order(states), decision.verdict is Verdict.UNREACHABLE
-            state = read_state(execution, decision.model, labels)
-            states.append(state)
-            # The terms `z3.Or(value != seen, ...)` builds, without the wrappers' coercions.
-            blocking = [
-                mk_compare(ir.CmpOp.LT, values[label], ir.UNSOLVED)
-                if state[label] == ir.UNSOLVED
-                else mk_compare(ir.CmpOp.NE, values[label], state[label])
-                for label in labels
-                if not isinstance(values[label], int)
-            ]
-            if not blocking:
-                break
-            assert_all(solver, [mk_or(blocking)])
-        else:
-            return _in_order(states), False
-        return _in_order(states), True
-    finally:
-        _pop_unless_expired(solver, deadline)
-
-
-def _in_order(states: list[dict[str, int]]) -> tuple[dict[str, int], ...]:
-    """States sorted by their values, label by label: the solver finds them in no order."""
-    return tuple(sorted(states, key=lambda state: tuple(state.values())))

@@ -191,6 +191,14 @@ def push(solver: z3.Solver, deadline: Deadline | None = None) -> None:
         within(deadline, solver, solver.push)
 
 
+def pop_unless_expired(solver: z3.Solver, deadline: Deadline | None) -> None:
+    """`solver.pop()`, unless `deadline` has passed."""
+    # Past the deadline the solver's context may have been interrupted and refuse the pop;
+    # the solver is dropped with the rest of the variant anyway.
+    if deadline is None or not deadline.expired():
+        solver.pop()
+
+
 def within(deadline: Deadline, solver: z3.Solver, call: Callable[[], Answer]) -> Answer:
     """Run one blocking Z3 call on `solver`, interrupted when `deadline` passes.
 
