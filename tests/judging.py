@@ -6,13 +6,11 @@ import functools
 from pathlib import Path
 
 from ringlitmus.frontends import parse_file
-from ringlitmus.models import models_for
+from ringlitmus.models import FILE_MODEL, model_for
 
 
 @functools.cache
 def judging_model(file: Path) -> str:
-    """The first model that can judge the file's format, SC only when no other can: ARMv8
-    for ring and AArch64 files, x86-TSO for X86, LKMM for C (the default, ARMv8, refuses
-    the last two)."""
-    models = models_for(parse_file(str(file)).format)
-    return next((model for model in models if model != "sc"), "sc")
+    """The model of the file's architecture, as `check` picks it without --model: ARMv8 for
+    ring and AArch64 files, x86-TSO for X86, LKMM for C."""
+    return model_for(FILE_MODEL, parse_file(str(file)))
