@@ -313,7 +313,18 @@ class SymbolicTranslator:
     def _arith(self, value: Arith) -> Num:
         left = self.value(value.left)
         right = self.value(value.right)
-        op = value.op
+        result = self._arithmetic(value.op, left, right)
+        if result is not None:
+            return result
+        cases = self._case_split(value)
+        if cases is not None:
+            return cases
+        self.linear = False
+        return _bitwise(value.op, _as_int(left), _as_int(right))
+
+    def _arithmetic(self, op: ArithOp, left: Num, right: Num) -> Num | None:
+        """`left op right` for + - * % (noting when it leaves linear arithmetic); None for a
+        bitwise operation, which the caller encodes its own way."""
         if op is ArithOp.ADD:
             return left + right
         if op is ArithOp.SUB:
@@ -324,11 +335,7 @@ class SymbolicTranslator:
         if op is ArithOp.MOD:
             self.linear &= isinstance(right, int)
             return z3.If(right == 0, 0, left % right)  # type: ignore[operator]
-        cases = self._case_split(value)
-        if cases is not None:
-            return cases
-        self.linear = False
-        return _bitwise(op, _as_int(left), _as_int(right))
+        return None
 
     def final_arithmetic(self, op: ArithOp | ShiftOp, left: Num, right: Num) -> Num:
         """`left op right` over final values (a ring condition's `Reader.s0 % 2`); a shift's
@@ -341,16 +348,9 @@ class SymbolicTranslator:
                 return left * 2**right
             # Z3's integer division by a positive number rounds down, as `>>` does.
             return _as_int(left) / 2**right
-        if op is ArithOp.ADD:
-            return left + right
-        if op is ArithOp.SUB:
-            return left - right
-        if op is ArithOp.MUL:
-            self.linear &= isinstance(left, int) or isinstance(right, int)
-            return left * right
-        if op is ArithOp.MOD:
-            self.linear &= isinstance(right, int)
-            return z3.If(right == 0, 0, left % right)  # type: ignore[operator]
+        result = self._arithmetic(op, left, right)
+        if result is not None:
+            return result
         self.linear = False
         return _bitwise(op, _as_int(left), _as_int(right))
 
